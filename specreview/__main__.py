@@ -1,0 +1,5 @@
+"""`python -m specreview`."""
+
+from specreview.cli import main
+
+main()

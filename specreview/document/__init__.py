@@ -1,0 +1,1 @@
+"""Loading documents: bytes -> parsed data, source text, format, and pointer -> line lookups."""

@@ -1,0 +1,45 @@
+"""A loaded document: the parsed data plus what is needed to point back into its source text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Format = Literal["json", "yaml"]
+
+
+@dataclass
+class Document:
+    """One OpenAPI document as loaded, before any `$ref` is followed.
+
+    `data` is plain dicts/lists/scalars with string keys, in source key order.
+    `locate` maps a JSON pointer to (line, column), 1-based, or None when unknown.
+    """
+
+    source: str
+    data: dict[str, Any]
+    format: Format
+    text: str = ""
+    path: str | None = None  # filesystem path when loaded from a file
+    warnings: list[str] = field(default_factory=list)
+    _locator: Callable[[str], tuple[int, int] | None] | None = field(default=None, repr=False)
+
+    @property
+    def version(self) -> str:
+        """The declared version: "3.1.0", "3.0.3", "2.0"."""
+        return str(self.data.get("openapi") or self.data.get("swagger") or "")
+
+    @property
+    def is_swagger2(self) -> bool:
+        return "swagger" in self.data and "openapi" not in self.data
+
+    @property
+    def title(self) -> str:
+        info = self.data.get("info")
+        return str(info.get("title", "")) if isinstance(info, dict) else ""
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        if self._locator is None:
+            return None
+        return self._locator(pointer)

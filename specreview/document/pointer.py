@@ -1,0 +1,73 @@
+"""RFC 6901 JSON pointers. Paths inside specreview are tuples of keys (str) and indexes (int)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+_MISSING = object()
+
+
+def escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def to_pointer(path: Iterable[str | int]) -> str:
+    return "".join("/" + escape(t) for t in path)
+
+
+def parse_pointer(pointer: str) -> list[str]:
+    """Split a pointer (or a `#/...` fragment, percent-decoded) into unescaped tokens."""
+    if pointer.startswith("#"):
+        from urllib.parse import unquote
+
+        pointer = unquote(pointer[1:])
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [unescape(t) for t in pointer[1:].split("/")]
+
+
+def resolve_tokens(doc: Any, tokens: Iterable[str | int]) -> Any:
+    """Follow tokens from doc; return the node or raise KeyError."""
+    node = doc
+    for token in tokens:
+        if isinstance(node, dict):
+            if token not in node:
+                raise KeyError(token)
+            node = node[token]
+        elif isinstance(node, list):
+            text = str(token)
+            if not text.isdigit() or (len(text) > 1 and text[0] == "0") or int(text) >= len(node):
+                raise KeyError(token)
+            node = node[int(text)]
+        else:
+            raise KeyError(token)
+    return node
+
+
+def get(doc: Any, pointer: str, default: Any = None) -> Any:
+    try:
+        return resolve_tokens(doc, parse_pointer(pointer))
+    except (KeyError, ValueError):
+        return default
+
+
+def exists(doc: Any, pointer: str) -> bool:
+    return get(doc, pointer, _MISSING) is not _MISSING
+
+
+def path_of(pointer: str) -> Path:
+    """Pointer -> path tuple; numeric tokens stay strings (the document decides if they are indexes)."""
+    return tuple(parse_pointer(pointer))
+
+
+def is_at_or_below(pointer: str, base: str) -> bool:
+    return pointer == base or pointer.startswith(base + "/")

@@ -1,0 +1,80 @@
+"""The rule model: frozen dataclasses, no I/O. A rule file (rules/<id>.yaml) loads into one `Rule`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from specreview.findings import Severity
+
+# What a rule's `match` tests on each node its `given` selects.
+MatchOn = Literal["key", "value", "text", "path"]
+# What `redact` does with a finding's node.
+RedactAction = Literal["remove", "remove-parent", "mask", "none"]
+# Which way a schema's data travels. See specreview/flow.py.
+Flow = Literal["response", "request", "error", "error-debug", "any"]
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """A pattern over the words of a name (`hashed_password` -> hashed, password).
+
+    `head` lists accepted last words; `with_any` requires one of these words elsewhere in the name;
+    `without` vetoes the match when any of these words occurs anywhere in the name.
+    """
+
+    head: frozenset[str]
+    with_any: frozenset[str] = frozenset()
+    without: frozenset[str] = frozenset()
+    anywhere: bool = False  # match `head` words at any position, not just last
+
+
+@dataclass(frozen=True)
+class Match:
+    """The condition a selected node must meet. Any of words/regex/detect may be given; all given must hold."""
+
+    on: MatchOn
+    words: tuple[WordPattern, ...] = ()
+    regex: re.Pattern[str] | None = None
+    detect: tuple[str, ...] = ()  # names of value detectors (specreview/detectors.py)
+    except_words: frozenset[str] = frozenset()  # any of these words in the name vetoes the match
+    except_regex: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Where:
+    """Structural conditions: what kind of OpenAPI node and which data flow it must belong to."""
+
+    flow: tuple[Flow, ...] = ()  # the schema must be reachable in one of these flows
+    not_issued: bool = False  # skip schemas returned only by the POST that issues them
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Docs:
+    """The rule's documentation, ruff-style headings. One source for `rules show`, SARIF and the docs."""
+
+    what: str
+    why: str
+    fix: str
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    summary: str
+    message: str
+    docs: Docs
+    given: tuple[str, ...]  # selector source text, JSONPath or #Alias
+    match: Match
+    where: Where
+    redact: RedactAction
+    cwe: tuple[str, ...] = ()
+    owasp: tuple[str, ...] = ()
+    origin: str = ""  # the file it was loaded from
+    enabled: bool = True
+    examples: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
