@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from specreview.findings import Severity
+from specreview.selectors import Selector
 
 # What a rule's `match` tests on each node its `given` selects.
-MatchOn = Literal["key", "value", "text", "path"]
+MatchOn = Literal["key", "value", "text", "path", "node"]
 # What `redact` does with a finding's node.
 RedactAction = Literal["remove", "remove-parent", "mask", "none"]
 # Which way a schema's data travels. See specreview/flow.py.
@@ -38,6 +40,7 @@ class Match:
     words: tuple[WordPattern, ...] = ()
     regex: re.Pattern[str] | None = None
     detect: tuple[str, ...] = ()  # names of value detectors (specreview/detectors.py)
+    check: tuple[str, ...] = ()  # names of structural checks on the node (specreview/checks.py)
     except_words: frozenset[str] = frozenset()  # any of these words in the name vetoes the match
     except_regex: re.Pattern[str] | None = None
 
@@ -70,6 +73,7 @@ class Rule:
     message: str
     docs: Docs
     given: tuple[str, ...]  # selector source text, JSONPath or #Alias
+    selectors: tuple[Selector, ...]
     match: Match
     where: Where
     redact: RedactAction
@@ -77,4 +81,5 @@ class Rule:
     owasp: tuple[str, ...] = ()
     origin: str = ""  # the file it was loaded from
     enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     examples: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,36 @@
+"""The Python API: `review(document) -> Report` and `redact(document) -> (document, changes)`.
+
+Accepts a loaded `Document` or a plain dict (for example FastAPI's `app.openapi()`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from specreview.document.model import Document
+from specreview.engine import RawFinding, review_document
+from specreview.findings import DocumentInfo, Report
+from specreview.ruleset.load import load_rules
+from specreview.ruleset.model import Rule
+
+
+def as_document(document: Document | dict[str, Any], source: str = "<document>") -> Document:
+    if isinstance(document, Document):
+        return document
+    return Document(source=source, data=document, format="json")
+
+
+def review_raw(document: Document, rules: Sequence[Rule]) -> list[RawFinding]:
+    return review_document(document, rules)
+
+
+def review(document: Document | dict[str, Any], rules: Sequence[Rule] | None = None) -> Report:
+    """Review one document with the built-in rules (or `rules`) and return the report."""
+    doc = as_document(document)
+    active = load_rules() if rules is None else rules
+    raw = review_document(doc, active)
+    return Report(
+        documents=[DocumentInfo(doc.source, doc.version, doc.title)],
+        findings=[r.finding for r in raw],
+    )

@@ -1,0 +1,101 @@
+"""Structural checks on schema nodes that a rule's `match.check` names (values use detectors.py instead)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from specreview.document.pointer import parse_pointer
+
+Check = Callable[[Any, Any, Mapping[str, Any]], str | None]  # (node, doc, options) -> reason or None
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    def register(func: Check) -> Check:
+        CHECKS[name] = func
+        return func
+
+    return register
+
+
+def _deref(doc: Any, schema: Any) -> tuple[Any, bool]:
+    """Follow a local `$ref` once; the flag says whether it was a reference (a named type)."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return schema, False
+    node = doc
+    try:
+        for token in parse_pointer(ref):
+            node = node[int(token)] if isinstance(node, list) else node[token]
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None, True
+    return node, True
+
+
+def unbounded_reason(schema: Any, doc: Any, options: Mapping[str, Any], depth: int = 0) -> str | None:
+    """Why an input schema accepts unbounded data, or None when it is bounded.
+
+    A `$ref` to an object is a named type whose own properties are checked where they are defined;
+    compositions are unbounded when any branch is.
+    """
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    target, was_ref = _deref(doc, schema)
+    if was_ref:
+        if not isinstance(target, dict) or target.get("type") == "object" or "properties" in target:
+            return None
+        return unbounded_reason(target, doc, options, depth + 1)
+    if "enum" in schema or "const" in schema:
+        return None
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list):
+            for branch in branches:
+                reason = unbounded_reason(branch, doc, options, depth + 1)
+                if reason:
+                    return reason
+            return None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    if kind == "string":
+        if any(k in schema for k in ("maxLength", "pattern")):
+            return None
+        if schema.get("format") in options.get("bounded_formats", ()):
+            return None
+        return "string without maxLength, pattern, enum or a bounded format"
+    if kind in ("integer", "number"):
+        if any(k in schema for k in ("maximum", "exclusiveMaximum")):
+            return None
+        return f"{kind} without maximum"
+    if kind == "array":
+        if "maxItems" not in schema:
+            return "array without maxItems"
+        return unbounded_reason(schema.get("items"), doc, options, depth + 1)
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict) and "properties" not in schema:
+        if "maxProperties" not in schema:
+            return "map without maxProperties"
+    return None
+
+
+@check("unbounded-input")
+def check_unbounded(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
+    """A property schema, or a parameter (whose bounds sit on its `schema`, or on itself in Swagger 2.0)."""
+    if isinstance(node, dict) and "in" in node and "name" in node:
+        if node.get("in") == "body":
+            return None  # Swagger 2.0 body: its schema's properties are checked as schema properties
+        schema = node.get("schema", node)
+        return unbounded_reason(schema, doc, options)
+    return unbounded_reason(node, doc, options)
+
+
+@check("flag")
+def check_flag(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
+    """A vendor-extension flag set to true on the node, such as `x-internal: true`."""
+    if isinstance(node, dict):
+        for name in options.get("flags", ()):
+            if node.get(name) is True:
+                return f"marked {name}: true"
+    return None

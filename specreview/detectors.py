@@ -1,0 +1,277 @@
+"""Value detectors: named functions a rule's `match.detect` refers to (Spectral calls these "functions").
+
+Each detector takes the string to test, the context of the node (the field name that holds the value, and
+sibling values) and the rule's `options`, and yields `Hit`s: what kind of thing was found and the exact
+substring (so redaction can mask it inside longer text). Hits never leave the process except masked.
+Regex-only credential formats live in rule YAML (`options.patterns`), not here; only what needs logic
+(checksums, address ranges, reserved domains, placeholders) is code.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from specreview.words import split_words
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    span: str  # the matched substring; never printed
+
+
+@dataclass(frozen=True)
+class ValueContext:
+    """What a detector may know about a value besides the value."""
+
+    field: str = ""  # the property/parameter name holding the value ("" if unknown)
+    siblings: Mapping[str, Any] | None = None  # the example object the value sits in, if any
+    in_text: bool = False  # the value is prose (description/summary), not a literal example value
+
+
+Detector = Callable[[str, ValueContext, Mapping[str, Any]], Iterator[Hit]]
+DETECTORS: dict[str, Detector] = {}
+
+
+def detector(name: str) -> Callable[[Detector], Detector]:
+    def register(func: Detector) -> Detector:
+        DETECTORS[name] = func
+        return func
+
+    return register
+
+
+# --------------------------------------------------------------------------- placeholders
+
+_PLACEHOLDER_WORDS = ("example", "placeholder", "redacted", "your-", "your_", "yourpassword", "changeit", "dummy",
+                      "sample", "xxxx", "<", "{{", "${", "...", "…", "fake", "test_", "lorem", "replace")
+_MASK = re.compile(r"^[\s*xX•#._-]*$|^(.)\1{5,}$")
+_TYPE_NAMES = {"string", "str", "password", "secret", "token", "null", "none", "true", "false", "bearer", "n/a", "tbd"}
+
+
+def is_placeholder(value: str) -> bool:
+    """`<jwt>`, `********`, `XXX-XX-XXXX`, `string`, `your-api-key`, anything saying example/placeholder/redacted."""
+    text = value.strip()
+    low = text.lower()
+    if not text or low in _TYPE_NAMES or _MASK.match(text):
+        return True
+    if any(word in low for word in _PLACEHOLDER_WORDS):
+        return True
+    return bool(re.fullmatch(r"[A-Z_]{4,}", text))  # an environment variable name such as STRIPE_KEY
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+@detector("pattern")
+def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Credential formats from the rule's `options.patterns` (compiled by the rule loader)."""
+    for pattern in options.get("patterns", ()):
+        for match in pattern["regex"].finditer(value):
+            span = match.group(0)
+            if not is_placeholder(span):
+                yield Hit(pattern["name"], span)
+
+
+def _looks_random(value: str) -> bool:
+    """A token-like string: long, no spaces, mixing letters and digits."""
+    return (len(value) >= 16 and " " not in value and any(c.isdigit() for c in value)
+            and any(c.isalpha() for c in value))
+
+
+@detector("secret-field-value")
+def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Any non-placeholder value of a field whose name says it holds a password, secret, token or key.
+
+    `options.strong` words (password, secret…) flag any value; `options.weak` words (token, key) only flag
+    values that look random, because a `key` field often holds a setting name.
+    """
+    if ctx.in_text or not ctx.field or is_placeholder(value):
+        return
+    words = split_words(ctx.field)
+    if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):
+        return
+    head = words[-1]
+    if head in options.get("strong", ()):
+        yield Hit(f"{head} value", value)
+    elif head in options.get("weak", ()) and _looks_random(value):
+        yield Hit(f"{head} value", value)
+
+
+# --------------------------------------------------------------------------- personal data
+
+_EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24})\b")
+
+
+def is_reserved_domain(domain: str, reserved: Mapping[str, Any]) -> bool:
+    domain = domain.lower().rstrip(".")
+    if domain in reserved.get("reserved_domains", ()):
+        return True
+    return any(domain == s[1:] or domain.endswith(s) for s in reserved.get("reserved_suffixes", ()))
+
+
+@detector("email")
+def detect_email(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """E-mail addresses at a real-looking domain; reserved domains and role mailboxes are fine."""
+    for match in _EMAIL.finditer(value):
+        local, domain = match.group(1).lower(), match.group(2)
+        if is_reserved_domain(domain, options) or local in options.get("role_mailboxes", ()):
+            continue
+        if match.group(0).lower() in options.get("_own_emails", ()):
+            continue  # the API's own published contact
+        yield Hit("e-mail address", match.group(0))
+
+
+_PHONE = re.compile(r"^\+?[\d\s().-]{7,22}$")
+
+
+def _is_fictional_phone(digits: str) -> bool:
+    # NANP 555-0100..0199 are reserved for fiction; UK Ofcom drama ranges 07700 900000..900999.
+    nanp = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    if len(nanp) == 10 and nanp[3:6] == "555" and 100 <= int(nanp[6:]) <= 199:
+        return True
+    uk = "0" + digits[2:] if digits.startswith("44") else digits
+    return uk.startswith("07700900") or uk.startswith("0113496") or uk.startswith("0207946")
+
+
+@detector("phone")
+def detect_phone(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Phone numbers outside the fictional ranges, in phone-named fields or written with a leading `+`."""
+    if ctx.in_text or not _PHONE.match(value.strip()):
+        return
+    digits = re.sub(r"\D", "", value)
+    if not 10 <= len(digits) <= 15 or len(set(digits)) <= 2:
+        return
+    field_words = set(split_words(ctx.field))
+    if not (field_words & set(options.get("phone_fields", ())) or value.strip().startswith("+")):
+        return
+    if not _is_fictional_phone(digits):
+        yield Hit("phone number", value)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+_CARD = re.compile(r"(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])")
+
+
+def _real_cards(value: str, test_cards: frozenset[str]) -> Iterator[str]:
+    for match in _CARD.finditer(value):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 13 <= len(digits) <= 19 and luhn_ok(digits) and digits not in test_cards and len(set(digits)) > 2:
+            yield match.group(0)
+
+
+@detector("card-number")
+def detect_card(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Luhn-valid card numbers that are not processor test cards."""
+    for span in _real_cards(value, options.get("_test_cards", frozenset())):
+        yield Hit("card number", span)
+
+
+@detector("card-security-code")
+def detect_cvc(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """A CVC next to a real card number in the same example (a test card's dummy CVC is fine)."""
+    if not re.fullmatch(r"\d{3,4}", value.strip()) or not set(split_words(ctx.field)) & {"cvc", "cvv", "csc", "cvv2"}:
+        return
+    siblings = ctx.siblings or {}
+    test_cards = options.get("_test_cards", frozenset())
+    if any(isinstance(v, str) and any(True for _ in _real_cards(v, test_cards)) for v in siblings.values()):
+        yield Hit("card security code", value)
+
+
+_SSN = re.compile(r"(?<!\d)(?!000|666|9\d\d)(\d{3})-(?!00)(\d{2})-(?!0000)(\d{4})(?!\d)")
+
+
+@detector("government-id")
+def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """US SSNs in their written form anywhere; other id numbers when the field says what they are."""
+    dummies = set(options.get("dummy_ids", ()))
+    for match in _SSN.finditer(value):
+        if match.group(0) not in dummies:
+            yield Hit("social security number", match.group(0))
+    words = split_words(ctx.field)
+    if ctx.in_text or not words or is_placeholder(value) or value in dummies:
+        return
+    if any(all(w in words for w in combo) for combo in options.get("id_fields", ())) and re.search(r"\d{4}", value):
+        if not _SSN.search(value):
+            yield Hit("government id number", value)
+
+
+# --------------------------------------------------------------------------- hosts
+
+_URL_HOST = re.compile(r"\b[a-z][a-z0-9+.-]*://(?:[^@/\s\"'<>]*@)?(\[[0-9A-Fa-f:.]+\]|[^/:\s?#\"'<>`)\]]+)", re.I)
+_BARE_HOST = re.compile(
+    r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?![\w-]|\.[\w-])",
+    re.I,
+)
+_IPV6 = re.compile(r"(?<![\w:])\[?((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{0,4})\]?", re.I)
+
+
+def candidate_hosts(value: str) -> Iterator[str]:
+    """Host names and addresses mentioned in a string: in URLs, and bare ones in prose."""
+    for match in _URL_HOST.finditer(value):
+        yield match.group(1)
+    for match in _BARE_HOST.finditer(value):
+        yield match.group(1)
+    if ":" in value:
+        for match in _IPV6.finditer(value):
+            yield match.group(1)
+
+
+def is_internal_host(host: str, options: Mapping[str, Any]) -> bool:
+    """Private, link-local and unique-local addresses; internal-only DNS names. Never localhost or doc ranges."""
+    name = host.strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.is_loopback or address.is_unspecified:
+            return False
+        return any(address in net for net in options.get("_internal_networks", ()))
+    if name in ("localhost",) or name.endswith(".localhost") or "." not in name:
+        return False
+    if any(name.endswith(suffix) for suffix in options.get("internal_suffixes", ())):
+        return True
+    labels = name.split(".")[:-1]  # the last label is the TLD, handled by the suffixes
+    internal_labels = set(options.get("internal_labels", ()))
+    for label in labels:
+        if label in internal_labels:
+            return True
+        if any(label.startswith(p) for p in options.get("internal_label_prefixes", ())):
+            return True
+        if any(label.endswith(s) for s in options.get("internal_label_suffixes", ())):
+            return True
+    return False
+
+
+@detector("internal-host")
+def detect_internal_host(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    seen: set[str] = set()
+    for host in candidate_hosts(value):
+        if host not in seen and is_internal_host(host, options):
+            seen.add(host)
+            yield Hit("internal host", host)
+
+
+def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Precompute derived option values once at rule load (networks, test-card sets)."""
+    prepared = dict(options)
+    if "internal_networks" in options:
+        prepared["_internal_networks"] = tuple(ipaddress.ip_network(n) for n in options["internal_networks"])
+    if "test_cards" in options:
+        prepared["_test_cards"] = frozenset(re.sub(r"\D", "", str(c)) for c in options["test_cards"])
+    return prepared

@@ -1,0 +1,268 @@
+"""Run a rule set over one document: select, filter by flow, match, and emit masked findings.
+
+The document is walked once to index the keys rules select on (selectors.KeyIndex) and once, over schemas
+only, to learn data flows (flow.py). Every rule then reads those indexes; no rule walks the document itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from specreview.checks import CHECKS
+from specreview.detectors import DETECTORS, Hit, ValueContext
+from specreview.document.model import Document
+from specreview.document.pointer import Path, to_pointer
+from specreview.findings import Finding, hash_value
+from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
+from specreview.ruleset.model import Match, Rule, WordPattern
+from specreview.selectors import INDEX_KEYS, Candidate, KeyIndex, evaluate
+from specreview.words import split_words
+
+IGNORE_KEY = "x-specreview-ignore"
+# Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
+_VALUE_KEYWORDS = frozenset({"example", "examples", "default", "const", "enum", "value", "schema", "items",
+                             "content", "anyOf", "oneOf", "allOf"})
+
+
+@dataclass(frozen=True)
+class RawFinding:
+    """A finding before it is rendered: keeps the matched spans so redaction can mask them."""
+
+    finding: Finding
+    path: Path
+    spans: tuple[str, ...] = ()
+
+
+class Review:
+    """The indexes one document's review shares across rules."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.doc = document.data
+        self.flows: FlowMap = analyse_flows(self.doc)
+        self.index = KeyIndex(self.doc, INDEX_KEYS)
+        self.own_contact = _own_contact(self.doc)
+
+    def run(self, rules: Iterable[Rule]) -> list[RawFinding]:
+        found: dict[tuple[str, str], RawFinding] = {}
+        for rule in rules:
+            if not rule.enabled:
+                continue
+            for raw in self._run_rule(rule):
+                key = (rule.id, raw.finding.pointer)
+                if key not in found and not self._suppressed(raw.path, rule):
+                    found[key] = raw
+        return list(found.values())
+
+    # ------------------------------------------------------------------------------------------
+    def _run_rule(self, rule: Rule) -> Iterator[RawFinding]:
+        seen: set[Path] = set()
+        for selector in rule.selectors:
+            for cand in evaluate(selector, self.doc, self.index, self.flows):
+                if cand.path in seen:
+                    continue
+                seen.add(cand.path)
+                if not self._where_ok(rule, cand):
+                    continue
+                yield from self._match(rule, cand)
+
+    def _where_ok(self, rule: Rule, cand: Candidate) -> bool:
+        where = rule.where
+        if where.flow:
+            flows = self.flows.flows_of(cand.path)
+            if not flows and cand.value is not None and isinstance(cand.value, dict) and "in" in cand.value:
+                flows = {"request"} if cand.value.get("in") != "body" else set()
+            if not any(_flow_matches(f, flows) for f in where.flow):
+                return False
+        if where.not_issued:
+            ops = self.flows.returning_operations(cand.path)
+            if ops and all(op[2] == "post" for op in ops):
+                return False
+        return True
+
+    def _match(self, rule: Rule, cand: Candidate) -> Iterator[RawFinding]:
+        match = rule.match
+        if match.on == "key":
+            kind = _words_match(match, cand.name)
+            if kind is not None and _checks_pass(match, cand, self.doc, rule):
+                yield self._finding(rule, cand.path, name=cand.name, kind=kind)
+        elif match.on == "path":
+            segment = _path_segment_match(match, cand.name)
+            if segment is not None:
+                yield self._finding(rule, cand.path, name=cand.name, kind=segment)
+        elif match.on == "node":
+            reason = _run_checks(match, cand.value, self.doc, rule)
+            if reason is not None:
+                yield self._finding(rule, cand.path, name=cand.name, kind=reason)
+        else:  # value or text: every string at or below the node
+            in_text = match.on == "text"
+            for leaf_path, text, parent in _string_leaves(cand.path, cand.value):
+                field = self._field_name(leaf_path) if not in_text else ""
+                if match.words and _words_match(match, field) is None:
+                    continue
+                ctx = ValueContext(field=field, siblings=parent if isinstance(parent, dict) else None, in_text=in_text)
+                hits = list(self._detect(rule, match, text, ctx))
+                if hits:
+                    kinds = sorted({h.kind for h in hits})
+                    yield self._finding(rule, leaf_path, name=field or cand.name, kind=", ".join(kinds),
+                                        value=text, spans=tuple(h.span for h in hits))
+
+    def _detect(self, rule: Rule, match: Match, text: str, ctx: ValueContext) -> Iterator[Hit]:
+        options = dict(rule.options)
+        if self.own_contact:
+            options["_own_emails"] = self.own_contact
+        if match.regex is not None:
+            for m in match.regex.finditer(text):
+                if match.except_regex is None or not match.except_regex.search(m.group(0)):
+                    yield Hit("pattern", m.group(0))
+        for name in match.detect:
+            for hit in DETECTORS[name](text, ctx, options):
+                if match.except_regex is None or not match.except_regex.search(hit.span):
+                    yield hit
+
+    def _field_name(self, path: Path) -> str:
+        """The property or parameter a value belongs to: `.../examples/0/api_key` -> `api_key`."""
+        node_chain = _chain(self.doc, path)
+        for i in range(len(path) - 1, -1, -1):
+            token = path[i]
+            parent = node_chain[i]  # the container holding `token`
+            if isinstance(parent, dict) and "in" in parent and isinstance(parent.get("name"), str):
+                return parent["name"]
+            if isinstance(token, int) or token in _VALUE_KEYWORDS or str(token).startswith("x-"):
+                continue
+            if i > 0 and path[i - 1] == "examples" and isinstance(node_chain[i + 1], dict) and "value" in node_chain[i + 1]:
+                continue  # the name of a named example, not a field
+            if token in ("properties", "components", "paths", "parameters"):
+                return ""
+            return str(token)
+        return ""
+
+    def _finding(self, rule: Rule, path: Path, *, name: str, kind: str, value: Any = None,
+                 spans: tuple[str, ...] = ()) -> RawFinding:
+        pointer = to_pointer(path)
+        message = _render(rule.message, name=name, kind=kind, pointer=pointer)
+        location = self.document.locate(pointer) if self.document.locate else None
+        finding = Finding(
+            rule=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            pointer=pointer,
+            message=message,
+            source=self.document.source,
+            line=location[0] if location else None,
+            column=location[1] if location else None,
+            value_hash=hash_value(value) if value is not None else "",
+        )
+        return RawFinding(finding, path, spans)
+
+    def _suppressed(self, path: Path, rule: Rule) -> bool:
+        node: Any = self.doc
+        for token in (None, *path):
+            if token is not None:
+                try:
+                    node = node[token]
+                except (KeyError, IndexError, TypeError):
+                    return False
+            if isinstance(node, dict):
+                ignored = node.get(IGNORE_KEY)
+                if isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored):
+                    return True
+        return False
+
+
+def _flow_matches(wanted: str, flows: set[str]) -> bool:
+    if wanted == "any":
+        return True
+    if wanted == "response":
+        return bool(flows & RESPONSE_FLOWS)
+    if wanted == "error":
+        return bool(flows & {"error", "error-debug"})
+    return wanted in flows
+
+
+def _pattern_hits(pattern: WordPattern, words: tuple[str, ...]) -> bool:
+    if not words or (pattern.without and pattern.without.intersection(words)):
+        return False
+    if pattern.anywhere:
+        if not pattern.head.intersection(words):
+            return False
+    elif words[-1] not in pattern.head:
+        return False
+    return not pattern.with_any or bool(pattern.with_any.intersection(words[:-1] if not pattern.anywhere else words))
+
+
+def _words_match(match: Match, name: str) -> str | None:
+    """The kind of thing the name denotes ("password", "api key"…), or None."""
+    words = split_words(name)
+    if not words or (match.except_words and match.except_words.intersection(words)):
+        return None
+    for pattern in match.words:
+        if _pattern_hits(pattern, words):
+            return " ".join(w for w in words if w in pattern.head or w in pattern.with_any) or name
+    return None if match.words else name
+
+
+def _path_segment_match(match: Match, path: str) -> str | None:
+    assert match.regex is not None
+    for segment in path.split("/"):
+        if segment and match.regex.search(segment):
+            return segment
+    return None
+
+
+def _checks_pass(match: Match, cand: Candidate, doc: Any, rule: Rule) -> bool:
+    return not match.check or _run_checks(match, cand.value, doc, rule) is not None
+
+
+def _run_checks(match: Match, node: Any, doc: Any, rule: Rule) -> str | None:
+    for name in match.check:
+        reason = CHECKS[name](node, doc, rule.options)
+        if reason is not None:
+            return reason
+    return None
+
+
+def _string_leaves(path: Path, value: Any) -> Iterator[tuple[Path, str, Any]]:
+    if isinstance(value, str):
+        yield path, value, None
+        return
+    stack: list[tuple[Path, Any]] = [(path, value)]
+    while stack:
+        p, node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in items:
+            if isinstance(child, str):
+                yield (*p, key), child, node
+            elif isinstance(child, (dict, list)):
+                stack.append(((*p, key), child))
+
+
+def _chain(doc: Any, path: Path) -> list[Any]:
+    """The nodes along a path: chain[i] is the container that holds path[i]; chain[-1] is the node."""
+    chain = [doc]
+    node = doc
+    for token in path:
+        node = node[token]
+        chain.append(node)
+    return chain
+
+
+_PLACEHOLDER = re.compile(r"\{(name|kind|pointer)\}")
+
+
+def _render(template: str, **values: str) -> str:
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
+    info = doc.get("info")
+    contact = info.get("contact") if isinstance(info, dict) else None
+    email = contact.get("email") if isinstance(contact, dict) else None
+    return (email.lower(),) if isinstance(email, str) else ()
+
+
+def review_document(document: Document, rules: Iterable[Rule]) -> list[RawFinding]:
+    return Review(document).run(rules)

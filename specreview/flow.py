@@ -1,0 +1,304 @@
+"""Which way data travels through a document: the schemas each response, error and request reaches.
+
+A password in a request body is the client's own secret; the same field in a response is a leak. So before any
+rule runs, one iterative walk from every operation follows `$ref`, compositions, `items`, `additionalProperties`,
+discriminator mappings and the rest, and records for every schema node the flows that reach it:
+
+- `request`:     parameters and request bodies (and what callbacks/webhooks receive back)
+- `success`:     1xx/2xx/3xx responses (and what callbacks/webhooks send out)
+- `error`:       4xx, 5xx and `default` responses
+- `error-debug`: inside an error schema, below a property named like `debug`
+
+`response` is the union of success, error and error-debug. `readOnly` properties are not requests' and
+`writeOnly` ones are not responses'. It also keeps, for credential-issuance checks, which operations return a
+component on success.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from specreview.document.pointer import Path, parse_pointer
+from specreview.words import split_words
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+RESPONSE_FLOWS = frozenset({"success", "error", "error-debug"})
+
+# Keys under which a schema holds one subschema, or a list / map of subschemas.
+_SUBSCHEMA_ONE = ("additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+                  "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_SUBSCHEMA_LIST = ("allOf", "oneOf", "anyOf", "prefixItems")
+_SUBSCHEMA_MAP = ("patternProperties", "dependentSchemas", "$defs", "definitions")
+
+
+@dataclass
+class FlowMap:
+    """The result of the walk: flows per schema node, and success-response edges between owners."""
+
+    flows: dict[Path, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # owner -> owners it references on success paths (reversed for issuance lookups)
+    referrers: dict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
+    schema_nodes: set[Path] = field(default_factory=set)
+
+    def flows_of(self, path: Path) -> set[str]:
+        return self.flows.get(path, set())
+
+    def returning_operations(self, path: Path) -> set[Path]:
+        """Operations (('paths', p, method)) whose success responses reach the owner of `path`."""
+        start = owner_of(path)
+        seen = {start}
+        queue = deque([start])
+        ops: set[Path] = set()
+        while queue:
+            node = queue.popleft()
+            if len(node) == 3 and node[0] in ("paths", "webhooks"):
+                ops.add(node)
+                continue
+            for ref in self.referrers.get(node, ()):
+                if ref not in seen:
+                    seen.add(ref)
+                    queue.append(ref)
+        return ops
+
+
+def owner_of(path: Path) -> Path:
+    """The component or operation a node belongs to: the unit that `$ref`s point at and operations own."""
+    if len(path) >= 3 and path[0] == "components":
+        return path[:3]
+    if len(path) >= 2 and path[0] in ("definitions", "parameters", "responses"):  # Swagger 2.0
+        return path[:2]
+    if len(path) >= 3 and path[0] in ("paths", "webhooks") and path[2] in METHODS:
+        return path[:3]
+    return path[:2]
+
+
+def _ref_target(doc: dict[str, Any], node: Any) -> tuple[Path, Any] | None:
+    """Follow one local `$ref`; None when absent, remote or dangling."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return None
+    try:
+        tokens = parse_pointer(ref)
+    except ValueError:
+        return None
+    target: Any = doc
+    for token in tokens:
+        if isinstance(target, dict) and token in target:
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+            target = target[int(token)]
+        else:
+            return None
+    path: Path = tuple(int(t) if isinstance(t, str) and t.isdigit() and _is_list_at(doc, tokens, i) else t
+                       for i, t in enumerate(tokens))
+    return path, target
+
+
+def _is_list_at(doc: dict[str, Any], tokens: list[str], index: int) -> bool:
+    node: Any = doc
+    for token in tokens[:index]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return isinstance(node, list)
+
+
+def _status_flow(status: str) -> str:
+    code = str(status).strip().upper()
+    if code == "DEFAULT" or code[:1] in ("4", "5"):
+        return "error"
+    return "success"
+
+
+class _Walker:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.result = FlowMap()
+        self.seen: set[tuple[Path, str]] = set()
+        self.queue: deque[tuple[Path, Any, str, Path]] = deque()
+
+    # ---- entry points -------------------------------------------------------------------------
+    def run(self) -> FlowMap:
+        doc = self.doc
+        for section in ("paths", "webhooks"):
+            items = doc.get(section)
+            if isinstance(items, dict):
+                for key, item in items.items():
+                    self._path_item((section, key), item, outbound=section == "webhooks")
+        self._drain()
+        # Every component schema is a schema node, reachable or not, so rules can look at all of them.
+        for base, container in _component_schema_maps(doc):
+            for name, schema in container.items():
+                if isinstance(schema, dict):
+                    self._mark_schema_tree((*base, name), schema)
+        return self.result
+
+    def _path_item(self, path: Path, item: Any, *, outbound: bool) -> None:
+        resolved = _ref_target(self.doc, item)
+        if resolved is not None:
+            path, item = resolved
+        if not isinstance(item, dict):
+            return
+        owner_params = item.get("parameters")
+        for method in METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            op_path = (*path, method)
+            for params_path, params in (((*path, "parameters"), owner_params), ((*op_path, "parameters"), op.get("parameters"))):
+                if isinstance(params, list):
+                    for i, param in enumerate(params):
+                        self._parameter((*params_path, i), param, op_path, "success" if outbound else "request")
+            body = op.get("requestBody")
+            if body is not None:
+                self._content_holder((*op_path, "requestBody"), body, op_path, "success" if outbound else "request")
+            responses = op.get("responses")
+            if isinstance(responses, dict):
+                for status, response in responses.items():
+                    flow = "request" if outbound else _status_flow(status)
+                    self._response((*op_path, "responses", status), response, op_path, flow)
+            callbacks = op.get("callbacks")
+            if isinstance(callbacks, dict):
+                for name, callback in callbacks.items():
+                    resolved_cb = _ref_target(self.doc, callback)
+                    cb_path, cb = resolved_cb if resolved_cb else ((*op_path, "callbacks", name), callback)
+                    if isinstance(cb, dict):
+                        for expr, cb_item in cb.items():
+                            self._path_item((*cb_path, expr), cb_item, outbound=True)
+
+    def _parameter(self, path: Path, param: Any, owner: Path, flow: str) -> None:
+        resolved = _ref_target(self.doc, param)
+        if resolved is not None:
+            self._edge(owner, resolved[0], flow)
+            path, param = resolved
+        if not isinstance(param, dict):
+            return
+        if "schema" in param:
+            self._enqueue((*path, "schema"), param["schema"], flow, owner)
+        self._content(path, param, owner, flow)
+
+    def _response(self, path: Path, response: Any, owner: Path, flow: str) -> None:
+        resolved = _ref_target(self.doc, response)
+        if resolved is not None:
+            self._edge(owner, resolved[0], flow)
+            path, response = resolved
+        if not isinstance(response, dict):
+            return
+        if "schema" in response:  # Swagger 2.0
+            self._enqueue((*path, "schema"), response["schema"], flow, owner)
+        self._content(path, response, owner, flow)
+        headers = response.get("headers")
+        if isinstance(headers, dict):
+            for name, header in headers.items():
+                self._parameter((*path, "headers", name), header, owner, flow)
+
+    def _content_holder(self, path: Path, holder: Any, owner: Path, flow: str) -> None:
+        resolved = _ref_target(self.doc, holder)
+        if resolved is not None:
+            self._edge(owner, resolved[0], flow)
+            path, holder = resolved
+        if isinstance(holder, dict):
+            self._content(path, holder, owner, flow)
+
+    def _content(self, path: Path, holder: dict[str, Any], owner: Path, flow: str) -> None:
+        content = holder.get("content")
+        if isinstance(content, dict):
+            for media, media_obj in content.items():
+                if isinstance(media_obj, dict) and "schema" in media_obj:
+                    self._enqueue((*path, "content", media, "schema"), media_obj["schema"], flow, owner)
+
+    # ---- schema traversal ---------------------------------------------------------------------
+    def _edge(self, owner: Path, target: Path, flow: str) -> None:
+        if flow == "success":
+            target_owner = owner_of(target)
+            if target_owner != owner:
+                self.result.referrers[target_owner].add(owner)
+
+    def _enqueue(self, path: Path, schema: Any, flow: str, owner: Path) -> None:
+        if isinstance(schema, dict) and (path, flow) not in self.seen:
+            self.seen.add((path, flow))
+            self.queue.append((path, schema, flow, owner))
+
+    def _drain(self) -> None:
+        flows = self.result.flows
+        nodes = self.result.schema_nodes
+        while self.queue:
+            path, schema, flow, owner = self.queue.popleft()
+            nodes.add(path)
+            flows[path].add(flow)
+            for child_path, child, child_flow in _subschemas(path, schema, flow):
+                self._enqueue(child_path, child, child_flow, owner)
+            resolved = _ref_target(self.doc, schema)
+            if resolved is not None:
+                target_path, target = resolved
+                self._edge(owner, target_path, flow)
+                self._enqueue(target_path, target, flow, owner_of(target_path))
+            mapping = schema.get("discriminator", {}).get("mapping") if isinstance(schema.get("discriminator"), dict) else None
+            if isinstance(mapping, dict):
+                for value in mapping.values():
+                    ref = value if isinstance(value, str) and value.startswith("#") else None
+                    target_ref = _ref_target(self.doc, {"$ref": ref}) if ref else None
+                    if target_ref is not None:
+                        self._edge(owner, target_ref[0], flow)
+                        self._enqueue(target_ref[0], target_ref[1], flow, owner_of(target_ref[0]))
+
+    def _mark_schema_tree(self, path: Path, schema: dict[str, Any]) -> None:
+        """Register an unreachable component's schema nodes (no flows) so rules still see them."""
+        stack: list[tuple[Path, Any]] = [(path, schema)]
+        nodes = self.result.schema_nodes
+        while stack:
+            node_path, node = stack.pop()
+            if node_path in nodes:
+                continue
+            nodes.add(node_path)
+            stack.extend((p, c) for p, c, _ in _subschemas(node_path, node, "any"))
+
+
+def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for name, prop in props.items():
+            if not isinstance(prop, dict):
+                continue
+            if flow in RESPONSE_FLOWS and prop.get("writeOnly") is True:
+                continue
+            if flow == "request" and prop.get("readOnly") is True:
+                continue
+            child_flow = flow
+            if flow == "error" and "debug" in split_words(str(name)):
+                child_flow = "error-debug"
+            yield (*path, "properties", name), prop, child_flow
+    items = schema.get("items")
+    if isinstance(items, dict):
+        yield (*path, "items"), items, flow
+    elif isinstance(items, list):
+        for i, item in enumerate(items):
+            yield (*path, "items", i), item, flow
+    for key in _SUBSCHEMA_ONE:
+        child = schema.get(key)
+        if isinstance(child, dict):
+            yield (*path, key), child, flow
+    for key in _SUBSCHEMA_LIST:
+        children = schema.get(key)
+        if isinstance(children, list):
+            for i, child in enumerate(children):
+                yield (*path, key, i), child, flow
+    for key in _SUBSCHEMA_MAP:
+        children = schema.get(key)
+        if isinstance(children, dict):
+            for name, child in children.items():
+                yield (*path, key, name), child, flow
+
+
+def _component_schema_maps(doc: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    components = doc.get("components")
+    if isinstance(components, dict) and isinstance(components.get("schemas"), dict):
+        yield ("components", "schemas"), components["schemas"]
+    if isinstance(doc.get("definitions"), dict):
+        yield ("definitions",), doc["definitions"]
+
+
+def analyse_flows(doc: dict[str, Any]) -> FlowMap:
+    """Walk the document once from every operation; see the module docstring."""
+    return _Walker(doc).run()

@@ -1,0 +1,282 @@
+"""Selecting the nodes a rule looks at: JSONPath expressions (jsonpath-ng dialect) and `#Alias` node sets.
+
+Every expression is parsed by jsonpath-ng when the rule loads, so a typo fails before any document is read.
+Common shapes (`$.a.b`, `[*]`, `..name`) are then evaluated directly over a key index built in one walk of the
+document; anything else falls back to jsonpath-ng itself. Aliases name OpenAPI-aware node sets that JSONPath
+cannot express exactly (a "schema property" is only a property of something that is a schema), the way
+Spectral rulesets use `#PathItem`-style aliases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jsonpath_ng import jsonpath
+from jsonpath_ng.ext import parse as parse_jsonpath
+
+from specreview.document.pointer import Path
+from specreview.flow import METHODS, FlowMap
+
+Step = tuple[str, Any]  # ("child", name) | ("wild", None) | ("index", i) | ("desc", name)
+
+ALIASES = ("#SchemaProperty", "#Parameter", "#PathItem", "#Operation", "#ExampleValue", "#Text", "#ServerUrl")
+
+# Keys whose values are example data, and keys whose values are prose.
+EXAMPLE_KEYS = ("example", "examples", "default", "const", "enum")
+TEXT_KEYS = ("description", "summary")
+# A key directly inside one of these maps is a user-chosen name (a property called `example`), not a keyword.
+_NAME_MAPS = frozenset({"properties", "patternProperties", "schemas", "definitions", "$defs"})
+
+
+@dataclass(frozen=True)
+class Selector:
+    source: str
+    alias: str | None = None
+    steps: tuple[Step, ...] | None = None  # fast path; None means use `compiled`
+    compiled: Any = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A selected node: where it is, what it is, and the name it goes by (property, parameter, path)."""
+
+    path: Path
+    value: Any
+    name: str
+
+
+def compile_selector(expression: str) -> Selector:
+    """Parse one `given`; raises ValueError with jsonpath-ng's reason when the expression is invalid."""
+    if expression.startswith("#"):
+        if expression not in ALIASES:
+            raise ValueError(f"unknown alias {expression!r}; known: {', '.join(ALIASES)}")
+        return Selector(expression, alias=expression)
+    try:
+        compiled = parse_jsonpath(expression)
+    except Exception as exc:  # jsonpath-ng raises bare Exceptions for syntax errors
+        raise ValueError(f"invalid JSONPath {expression!r}: {exc}") from None
+    return Selector(expression, steps=_to_steps(compiled), compiled=compiled)
+
+
+def _to_steps(node: Any) -> tuple[Step, ...] | None:
+    if isinstance(node, jsonpath.Root):
+        return ()
+    if isinstance(node, jsonpath.Child):
+        left, right = _to_steps(node.left), _to_steps(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, jsonpath.Fields) and len(node.fields) == 1:
+        field = node.fields[0]
+        return (("wild", None),) if field == "*" else (("child", field),)
+    if isinstance(node, jsonpath.Slice) and node.start is None and node.end is None and node.step is None:
+        return (("wild", None),)
+    if isinstance(node, jsonpath.Index) and len(getattr(node, "indices", [node.index])) == 1:
+        return (("index", node.index),)
+    if isinstance(node, jsonpath.Descendants) and isinstance(node.right, jsonpath.Fields) and len(node.right.fields) == 1:
+        left = _to_steps(node.left)
+        field = node.right.fields[0]
+        return None if left is None or field == "*" else left + (("desc", field),)
+    return None
+
+
+class KeyIndex:
+    """Every occurrence of the keys rules care about, gathered in one iterative walk."""
+
+    def __init__(self, doc: Any, keys: frozenset[str], extensions: bool = True) -> None:
+        self.entries: dict[str, list[tuple[Path, Any]]] = {k: [] for k in keys}
+        self.extensions: list[tuple[Path, Any]] = []
+        entries = self.entries
+        ext = self.extensions
+        stack: list[tuple[Path, Any]] = [((), doc)]
+        pop, push = stack.pop, stack.append
+        while stack:
+            path, node = pop()
+            if isinstance(node, dict):
+                named = bool(path) and path[-1] in _NAME_MAPS
+                for key, child in node.items():
+                    child_path = (*path, key)
+                    if not named:
+                        bucket = entries.get(key)
+                        if bucket is not None:
+                            bucket.append((child_path, child))
+                        elif extensions and key[:2] == "x-":
+                            ext.append((child_path, child))
+                    if isinstance(child, (dict, list)):
+                        push((child_path, child))
+            else:
+                for i, child in enumerate(node):
+                    if isinstance(child, (dict, list)):
+                        push(((*path, i), child))
+
+
+def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    if selector.alias is not None:
+        yield from _ALIAS_FUNCS[selector.alias](doc, index, flows)
+    elif selector.steps is not None:
+        for path, value in _run_steps(selector.steps, doc, index):
+            yield Candidate(path, value, str(path[-1]) if path else "")
+    else:
+        for match in selector.compiled.find(doc):
+            path = _full_path(match.full_path)
+            yield Candidate(path, match.value, str(path[-1]) if path else "")
+
+
+def _full_path(node: Any) -> Path:
+    if isinstance(node, jsonpath.Child):
+        return _full_path(node.left) + _full_path(node.right)
+    if isinstance(node, jsonpath.Fields):
+        return (node.fields[0],)
+    if isinstance(node, jsonpath.Index):
+        return (node.index,)
+    return ()
+
+
+def _run_steps(steps: tuple[Step, ...], doc: Any, index: KeyIndex) -> list[tuple[Path, Any]]:
+    current: list[tuple[Path, Any]] = [((), doc)]
+    for kind, arg in steps:
+        nxt: list[tuple[Path, Any]] = []
+        for path, node in current:
+            if kind == "child" and isinstance(node, dict) and arg in node:
+                nxt.append(((*path, arg), node[arg]))
+            elif kind == "index" and isinstance(node, list) and -len(node) <= arg < len(node):
+                nxt.append(((*path, arg % len(node)), node[arg]))
+            elif kind == "wild":
+                if isinstance(node, dict):
+                    nxt.extend(((*path, k), v) for k, v in node.items())
+                elif isinstance(node, list):
+                    nxt.extend(((*path, i), v) for i, v in enumerate(node))
+            elif kind == "desc":
+                if not path and arg in index.entries:
+                    nxt.extend(index.entries[arg])
+                else:
+                    nxt.extend(_descendants(path, node, arg))
+        current = nxt
+    return current
+
+
+def _descendants(path: Path, node: Any, key: str) -> Iterator[tuple[Path, Any]]:
+    stack = [(path, node)]
+    while stack:
+        p, n = stack.pop()
+        if isinstance(n, dict):
+            for k, v in n.items():
+                if k == key:
+                    yield (*p, k), v
+                stack.append(((*p, k), v))
+        elif isinstance(n, list):
+            stack.extend(((*p, i), v) for i, v in enumerate(n))
+
+
+# --------------------------------------------------------------------------- aliases
+
+
+def _schema_properties(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    for schema_path in flows.schema_nodes:
+        schema = _at(doc, schema_path)
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if isinstance(props, dict):
+            for name, prop in props.items():
+                yield Candidate((*schema_path, "properties", name), prop, str(name))
+
+
+def _parameters(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    def params_at(path: Path, params: Any) -> Iterator[Candidate]:
+        if isinstance(params, list):
+            for i, param in enumerate(params):
+                if isinstance(param, dict) and "$ref" not in param:
+                    yield Candidate((*path, i), param, str(param.get("name", "")))
+        elif isinstance(params, dict):  # components/parameters, Swagger 2.0 parameters
+            for key, param in params.items():
+                if isinstance(param, dict) and "$ref" not in param:
+                    yield Candidate((*path, key), param, str(param.get("name", "")))
+
+    for item_path, item in _path_items(doc):
+        yield from params_at((*item_path, "parameters"), item.get("parameters"))
+        for method in METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield from params_at((*item_path, method, "parameters"), op.get("parameters"))
+    components = doc.get("components")
+    if isinstance(components, dict):
+        yield from params_at(("components", "parameters"), components.get("parameters"))
+    yield from params_at(("parameters",), doc.get("parameters"))
+
+
+def _path_items(doc: Any) -> Iterator[tuple[Path, dict[str, Any]]]:
+    paths = doc.get("paths")
+    if isinstance(paths, dict):
+        for key, item in paths.items():
+            if isinstance(item, dict):
+                yield ("paths", key), item
+
+
+def _path_item_candidates(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    for path, item in _path_items(doc):
+        yield Candidate(path, item, str(path[1]))
+
+
+def _operations(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    for path, item in _path_items(doc):
+        for method in METHODS:
+            if isinstance(item.get(method), dict):
+                yield Candidate((*path, method), item[method], f"{method.upper()} {path[1]}")
+
+
+def _example_values(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    for key in EXAMPLE_KEYS:
+        for path, value in index.entries.get(key, ()):
+            yield Candidate(path, value, key)
+    for path, value in index.extensions:
+        yield Candidate(path, value, str(path[-1]))
+
+
+def _text(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    for key in TEXT_KEYS:
+        for path, value in index.entries.get(key, ()):
+            if isinstance(value, str):
+                yield Candidate(path, value, key)
+
+
+def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    for path, servers in index.entries.get("servers", ()):
+        if not isinstance(servers, list):
+            continue
+        for i, server in enumerate(servers):
+            if not isinstance(server, dict):
+                continue
+            if isinstance(server.get("url"), str):
+                yield Candidate((*path, i, "url"), server["url"], "url")
+            variables = server.get("variables")
+            if isinstance(variables, dict):
+                for name, var in variables.items():
+                    if isinstance(var, dict):
+                        var_path = (*path, i, "variables", name)
+                        if isinstance(var.get("default"), str):
+                            yield Candidate((*var_path, "default"), var["default"], str(name))
+                        if isinstance(var.get("enum"), list):
+                            for j, option in enumerate(var["enum"]):
+                                if isinstance(option, str):
+                                    yield Candidate((*var_path, "enum", j), option, str(name))
+    if isinstance(doc.get("host"), str):  # Swagger 2.0
+        yield Candidate(("host",), doc["host"], "host")
+
+
+def _at(doc: Any, path: Path) -> Any:
+    node = doc
+    for token in path:
+        node = node[token]
+    return node
+
+
+_ALIAS_FUNCS = {
+    "#SchemaProperty": _schema_properties,
+    "#Parameter": _parameters,
+    "#PathItem": _path_item_candidates,
+    "#Operation": _operations,
+    "#ExampleValue": _example_values,
+    "#Text": _text,
+    "#ServerUrl": _server_urls,
+}
+
+INDEX_KEYS = frozenset((*EXAMPLE_KEYS, *TEXT_KEYS, "servers"))

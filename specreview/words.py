@@ -1,0 +1,51 @@
+"""Split identifiers into lower-case words: `hashed_password`, `hashedPassword`, `APIKey`, `x-api-key`.
+
+Rules match on words, never on substrings, so `max_tokens` is not `token` and `keyboard` is not `key`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# An acronym run (API in APIKey), a capitalised word, a lower-case run, or digits.
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+# Words that are written as one but mean two; splitting them lets rules stay short.
+_COMPOUNDS = {
+    "apikey": ("api", "key"),
+    "apikeys": ("api", "keys"),
+    "accesskey": ("access", "key"),
+    "secretkey": ("secret", "key"),
+    "privatekey": ("private", "key"),
+    "clientsecret": ("client", "secret"),
+    "passwd": ("password",),
+    "pwd": ("password",),
+    "passwordhash": ("password", "hash"),
+    "stacktrace": ("stack", "trace"),
+    "backtrace": ("stack", "trace"),
+    "accesstoken": ("access", "token"),
+    "refreshtoken": ("refresh", "token"),
+    "authtoken": ("auth", "token"),
+    "lineno": ("line", "number"),
+    "filename": ("file", "name"),
+}
+
+
+@lru_cache(maxsize=65536)
+def split_words(name: str) -> tuple[str, ...]:
+    """`hashedPassword_v2` -> ("hashed", "password", "v", "2"); compounds like `apikey` are split."""
+    words: list[str] = []
+    for raw in _WORD.findall(name):
+        low = raw.lower()
+        words.extend(_COMPOUNDS.get(low, (low,)))
+    return tuple(words)
+
+
+def singular(word: str) -> str:
+    """A crude singular so `tokens` and `keys` match `token` and `key` where a rule wants it."""
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
