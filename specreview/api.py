@@ -5,6 +5,7 @@ Accepts a loaded `Document` or a plain dict (for example FastAPI's `app.openapi(
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,10 +26,16 @@ def review_raw(document: Document, rules: Sequence[Rule]) -> list[RawFinding]:
     return review_document(document, rules)
 
 
+@functools.lru_cache(maxsize=1)
+def default_rules() -> tuple[Rule, ...]:
+    """The built-in rule set, loaded once per process."""
+    return tuple(load_rules())
+
+
 def review(document: Document | dict[str, Any], rules: Sequence[Rule] | None = None) -> Report:
     """Review one document with the built-in rules (or `rules`) and return the report."""
     doc = as_document(document)
-    active = load_rules() if rules is None else rules
+    active = default_rules() if rules is None else rules
     raw = review_document(doc, active)
     return Report(
         documents=[DocumentInfo(doc.source, doc.version, doc.title)],

@@ -59,6 +59,9 @@ class Review:
 
     # ------------------------------------------------------------------------------------------
     def _run_rule(self, rule: Rule) -> Iterator[RawFinding]:
+        options = dict(rule.options)
+        if self.own_contact:
+            options["_own_emails"] = self.own_contact
         seen: set[Path] = set()
         for selector in rule.selectors:
             for cand in evaluate(selector, self.doc, self.index, self.flows):
@@ -67,7 +70,7 @@ class Review:
                 seen.add(cand.path)
                 if not self._where_ok(rule, cand):
                     continue
-                yield from self._match(rule, cand)
+                yield from self._match(rule, cand, options)
 
     def _where_ok(self, rule: Rule, cand: Candidate) -> bool:
         where = rule.where
@@ -78,12 +81,13 @@ class Review:
             if not any(_flow_matches(f, flows) for f in where.flow):
                 return False
         if where.not_issued:
+            # Issued = returned on success only by POST operations of `paths` (a webhook's POST sends, not issues).
             ops = self.flows.returning_operations(cand.path)
-            if ops and all(op[2] == "post" for op in ops):
+            if ops and all(op[0] == "paths" and op[2] == "post" for op in ops):
                 return False
         return True
 
-    def _match(self, rule: Rule, cand: Candidate) -> Iterator[RawFinding]:
+    def _match(self, rule: Rule, cand: Candidate, options: dict[str, Any]) -> Iterator[RawFinding]:
         match = rule.match
         if match.on == "key":
             kind = _words_match(match, cand.name)
@@ -104,16 +108,13 @@ class Review:
                 if match.words and _words_match(match, field) is None:
                     continue
                 ctx = ValueContext(field=field, siblings=parent if isinstance(parent, dict) else None, in_text=in_text)
-                hits = list(self._detect(rule, match, text, ctx))
+                hits = list(self._detect(match, text, ctx, options))
                 if hits:
                     kinds = sorted({h.kind for h in hits})
                     yield self._finding(rule, leaf_path, name=field or cand.name, kind=", ".join(kinds),
                                         value=text, spans=tuple(h.span for h in hits))
 
-    def _detect(self, rule: Rule, match: Match, text: str, ctx: ValueContext) -> Iterator[Hit]:
-        options = dict(rule.options)
-        if self.own_contact:
-            options["_own_emails"] = self.own_contact
+    def _detect(self, match: Match, text: str, ctx: ValueContext, options: dict[str, Any]) -> Iterator[Hit]:
         if match.regex is not None:
             for m in match.regex.finditer(text):
                 if match.except_regex is None or not match.except_regex.search(m.group(0)):

@@ -1,0 +1,19 @@
+"""Shared fixtures: the built-in rules (loaded once) and paths to the repository's data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from specreview.ruleset.load import load_rules
+from specreview.ruleset.model import Rule
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def builtin_rules() -> list[Rule]:
+    return load_rules()

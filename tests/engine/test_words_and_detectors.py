@@ -1,0 +1,131 @@
+"""Words, not substrings; values by format and checksum; hosts by address range and DNS suffix."""
+
+from __future__ import annotations
+
+import pytest
+
+from specreview.detectors import ValueContext, is_internal_host, is_placeholder, luhn_ok
+from specreview.ruleset.load import builtin_rule_dir, load_rule_file
+from specreview.words import split_words
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("hashed_password", ("hashed", "password")),
+        ("hashedPassword", ("hashed", "password")),
+        ("APIKey", ("api", "key")),
+        ("x-api-key", ("x", "api", "key")),
+        ("max_tokens", ("max", "tokens")),
+        ("tokenizer", ("tokenizer",)),
+        ("keyboard_shortcuts_enabled", ("keyboard", "shortcuts", "enabled")),
+        ("lineno", ("line", "number")),
+    ],
+)
+def test_split_words(name, words):
+    assert split_words(name) == words
+
+
+@pytest.mark.parametrize(
+    "value", ["<jwt>", "********", "XXX-XX-XXXX", "string", "your-api-key", "<choose-a-strong-password>", "REDACTED",
+              "sk_live_EXAMPLE_KEY", "STRIPE_SECRET_KEY"],
+)
+def test_placeholders_are_recognised(value):
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["Summer2023!", "sk_live_51Hx9kLkdIwHu7ixQ3vN8cR2tY6uI0oP4aS7dF1gH5jK9lZ", "hunter2"])
+def test_real_values_are_not_placeholders(value):
+    assert not is_placeholder(value)
+
+
+def test_luhn():
+    assert luhn_ok("4539148803436467")
+    assert not luhn_ok("4539148803436468")
+
+
+def _host_options():
+    return load_rule_file(builtin_rule_dir() / "internal-host.yaml").options
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["10.8.0.21", "172.20.4.11", "192.168.1.10", "169.254.169.254", "fd12:3456::1", "db.corp.internal",
+     "support-api.helpwise.lan", "vllm-0.inference.svc.cluster.local", "consul.service.dc1.consul",
+     "imap.corp.helpwise.app", "internal-api.acme.com", "billing-internal.acme.com"],
+)
+def test_internal_hosts(host):
+    assert is_internal_host(host, _host_options())
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["localhost", "127.0.0.1", "::1", "203.0.113.24", "198.51.100.7", "192.0.2.1", "api.acme.io",
+     "sandbox.api.shopwave.io", "internalization.acme.com", "8.8.8.8"],
+)
+def test_public_hosts(host):
+    assert not is_internal_host(host, _host_options())
+
+
+def _detect(rule_id, value, field="", in_text=False):
+    from specreview.detectors import DETECTORS
+
+    rule = load_rule_file(builtin_rule_dir() / f"{rule_id}.yaml")
+    ctx = ValueContext(field=field, in_text=in_text)
+    hits = [hit for name in rule.match.detect for hit in DETECTORS[name](value, ctx, rule.options)]
+    veto = rule.match.except_regex
+    return [hit.kind for hit in hits if veto is None or not veto.search(hit.span)]
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ("sk_live_51Hx9kLkdIwHu7ixQ3vN8cR2tY6uI0oP4aS7dF1gH5jK9lZ", ""),
+        ("sk-proj-4fVh2KqL9mX8pR3tW7yZ1bC6dE0gH5jN2sU9vA4xF7kM3qP8", ""),
+        ("AKIAZ7Q3XK5N2M4P6R8T", ""),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", ""),
+        ("$2b$12$KIXQ1mZ0p8y3b7WcV9zq8uQ9Yb0c1Vf5mJqKpE3sT7rN2aL4dH6eG", ""),
+        ("postgres://app:S3cr3tPass@db.acme.io/app", ""),
+        ("Summer2023!", "current_password"),
+        ("acme_live_9f2KqL7vX3mN8pR4tW6yZ1bC5dE0gH2j", "key"),
+    ],
+)
+def test_credentials_are_detected(value, field):
+    assert _detect("credential-in-example", value, field)
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ("pk_live_51Hx9kLkdIwHu7ixQbV4nWq8yZ2mT6rP0sK3dF5gH7jL9", "stripe_publishable_key"),
+        ("acme_live_9f2K", "key_prefix"),
+        ("<jwt>", "access_token"),
+        ("********", "imap_password"),
+        ("postgres://user:password@localhost/app", "dsn"),
+        ("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "sha256"),
+        ("theme", "key"),
+        ("5b0e4d52-8b0a-4d7c-9f61-1a2f0c9d7e11", "idempotency_key"),
+        ("bearer", "token_type"),
+    ],
+)
+def test_near_miss_credentials_are_not_detected(value, field):
+    assert _detect("credential-in-example", value, field) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [("maria.gonzalez@gmail.com", "email"), ("+1 312 847 2290", "phone"), ("4539148803436467", "card_number"),
+     ("536-22-1234", "ssn")],
+)
+def test_personal_data_is_detected(value, field):
+    assert _detect("personal-data-in-example", value, field)
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [("sam.rivera@example.org", "email"), ("+1-202-555-0148", "phone"), ("4242424242424242", "number"),
+     ("support@acme-cloud.com", "email"), ("XXX-XX-XXXX", "ssn"), ("+44 7700 900123", "mobile"),
+     ("2024-03-02T10:00:00Z", "created_at")],
+)
+def test_reserved_and_test_personal_data_is_not_detected(value, field):
+    assert _detect("personal-data-in-example", value, field) == []
