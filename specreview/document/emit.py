@@ -1,0 +1,59 @@
+"""Writing data back out as JSON or YAML, in the style of the text it came from."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+import yaml
+
+from specreview.document.yaml12 import is_core_non_string
+from specreview.errors import OutputError
+
+_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_INDENT = re.compile(r"\n([ \t]+)\S")
+_WIDTH = 1 << 30  # never fold long strings: the output should differ from the input only where redacted
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """PyYAML quotes strings a YAML 1.1 reader would misread ("yes", "on", "0777"); this also quotes those a
+    YAML 1.2 reader would misread ("0o17", "1e3", "-.5"), so either kind of reader gets the strings back."""
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if is_core_non_string(data):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return super().represent_str(data)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
+def detect_indent(like_text: str) -> int | str | None:
+    """The indentation unit of JSON text: spaces as an int, a tab as "\\t", None for one-line (minified) text."""
+    if like_text and "\n" not in like_text.strip():
+        return None
+    match = _INDENT.search(like_text)
+    if match is None:
+        return 2
+    indent = match.group(1)
+    return "\t" if indent.startswith("\t") else len(indent)
+
+
+def dump(data: Any, fmt: Literal["json", "yaml"], *, like_text: str = "") -> str:
+    """Serialise data as JSON or YAML, keeping key order; JSON follows the indentation of `like_text`."""
+    try:
+        if fmt == "json":
+            indent = detect_indent(like_text)
+            separators = (",", ":") if indent is None else (",", ": ")
+            return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators) + "\n"
+        return yaml.dump(
+            data,
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=_WIDTH,
+        )
+    except (TypeError, ValueError, RecursionError, yaml.YAMLError) as exc:
+        raise OutputError(f"cannot write the document as {fmt.upper()}: {type(exc).__name__}") from None

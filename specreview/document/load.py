@@ -1,0 +1,204 @@
+"""Reading a document: bytes from a file, stdin or a URL -> text -> JSON or YAML data -> a checked Document."""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import json
+import os
+import re
+import sys
+from typing import Any, BinaryIO
+
+from specreview.document.fetch import FetchOptions, display_url, fetch, size_text, url_scheme
+from specreview.document.locate import JsonLocator, YamlLocator
+from specreview.document.model import Document, Format
+from specreview.document.yaml12 import DEFAULT_MAX_DEPTH, load_yaml
+from specreview.errors import DocumentError
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# Deeper documents are refused: code that walks them (deepcopy, jsonpath, the spec validator) recurses.
+MAX_DEPTH = DEFAULT_MAX_DEPTH
+SUPPORTED = "OpenAPI 3.0, 3.1 and Swagger 2.0 are supported"
+
+# Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_NON_SPACE = re.compile(r"\S")
+_OPENAPI_3 = re.compile(r"3\.[01]\.\d+(?:-[0-9A-Za-z.-]+)?")
+
+
+def load_document(
+    source: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    fetch_options: FetchOptions | None = None,
+    stdin: BinaryIO | None = None,
+) -> Document:
+    """Load a file path, `-` (standard input) or an http(s) URL. Raises DocumentError."""
+    scheme = url_scheme(source)
+    if scheme in ("http", "https"):
+        options = fetch_options or FetchOptions(max_bytes=max_bytes)
+        options = dataclasses.replace(options, max_bytes=min(options.max_bytes, max_bytes))
+        raw, _final_url = fetch(source, options)
+        return parse_document(raw, display_url(source))
+    if scheme:
+        reason = f"unsupported URL scheme {scheme!r}: give an http(s) URL or a file path"
+        raise DocumentError(display_url(source), reason)
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        return parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
+    return parse_document(_read_file(source, max_bytes), source, path=source)
+
+
+def _too_large(source: str, max_bytes: int) -> DocumentError:
+    return DocumentError(source, f"larger than the size limit of {size_text(max_bytes)}")
+
+
+def _read_capped(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
+    try:
+        raw = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(source, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise _too_large(source, max_bytes)
+    return raw
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            # Check the size first so a huge file is refused without reading it; still read at most one byte
+            # past the cap, since special files report no size.
+            if os.fstat(file.fileno()).st_size > max_bytes:
+                raise _too_large(path, max_bytes)
+            return _read_capped(file, path, max_bytes)
+    except FileNotFoundError:
+        raise DocumentError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(path, "is a directory, not a file") from None
+    except PermissionError:
+        raise DocumentError(path, "permission denied") from None
+    except OSError as exc:
+        raise DocumentError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def decode(raw: bytes, source: str) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16/UTF-32 when a BOM says so."""
+    with_bom = next(((codec, label) for bom, codec, label in _BOMS if raw.startswith(bom)), None)
+    if with_bom is None:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            reason = f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+            raise DocumentError(source, reason, line) from None
+    codec, label = with_bom
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise DocumentError(source, f"not valid {label} despite its {label} byte order mark ({exc.reason})") from None
+
+
+def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Document:
+    """Decode and parse bytes into a Document, checking that it is a supported OpenAPI document."""
+    text = decode(raw, source)
+    first = _NON_SPACE.search(text)
+    fmt: Format = "json" if first is not None and first.group() in "{[" else "yaml"
+    warnings: list[str] = []
+    if fmt == "json":
+        data = _parse_json(text, source, warnings)
+        locator: JsonLocator | YamlLocator = JsonLocator(text, has_duplicate_keys=bool(warnings))
+    else:
+        result = load_yaml(text, source, max_depth=MAX_DEPTH)
+        data, warnings = result.data, result.warnings
+        locator = YamlLocator(result.root_mark, result.marks)
+    if not isinstance(data, dict):
+        raise DocumentError(source, f"not an OpenAPI document: expected a mapping at the top, found {_kind(data)}")
+    _check_version(data, source, locator)
+    return Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
+
+
+def _parse_json(text: str, source: str, warnings: list[str]) -> Any:
+    duplicates: list[str] = []
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(source, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise DocumentError(source, "nesting too deep") from None
+    except ValueError:  # an integer with more digits than int() accepts (sys.get_int_max_str_digits)
+        raise DocumentError(source, "invalid JSON: a number has too many digits") from None
+    if _deeper_than(data, MAX_DEPTH):
+        raise DocumentError(source, f"nesting too deep (more than {MAX_DEPTH} levels)")
+    # The later value wins, as in most JSON parsers; a reviewer should still know another reader may differ.
+    warnings.extend(f"duplicate key {key!r}; the later value is used" for key in dict.fromkeys(duplicates))
+    return data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels (YAML checks this while loading)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if type(node) is dict else node if type(node) is list else ()
+        stack.extend((child, depth + 1) for child in children if type(child) is dict or type(child) is list)
+    return False
+
+
+def _kind(data: Any) -> str:
+    if data is None:
+        return "an empty document"
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, dict):
+        return "a mapping"
+    if isinstance(data, bool):
+        return "a boolean"
+    if isinstance(data, (int, float)):
+        return "a number"
+    return "a string"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_version(data: dict[str, Any], source: str, locator: JsonLocator | YamlLocator) -> None:
+    if "openapi" in data:
+        key, name, version = "openapi", "OpenAPI", data["openapi"]
+        if isinstance(version, str) and _OPENAPI_3.fullmatch(version):
+            return
+    elif "swagger" in data:
+        key, name, version = "swagger", "Swagger", data["swagger"]
+        # An unquoted `swagger: 2.0` is a float in YAML; accept it, as other Swagger tools do.
+        if version == "2.0" or (type(version) is float and version == 2.0):
+            return
+    elif "swaggerVersion" in data:
+        position = locator.locate("/swaggerVersion") or (None, None)
+        version = _short(data["swaggerVersion"])
+        raise DocumentError(source, f"Swagger 1.x (swaggerVersion: {version}) is not supported; {SUPPORTED}", *position)
+    else:
+        raise DocumentError(source, f"not an OpenAPI document: no 'openapi' or 'swagger' key at the top; {SUPPORTED}")
+    position = locator.locate(f"/{key}") or (None, None)
+    shown = _short(version) if isinstance(version, str) else f"{_short(version)} ({_kind(version)}, not a string)"
+    raise DocumentError(source, f"unsupported {name} version {shown}; {SUPPORTED}", *position)

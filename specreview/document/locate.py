@@ -1,0 +1,177 @@
+"""JSON pointer -> (line, column), 1-based, for the text a document was loaded from.
+
+YAML positions come from the marks recorded while loading (yaml12). JSON is located lazily: json.loads keeps
+no positions, and scanning a large file is only worth it for the few pointers a report needs, so the text is
+scanned once per batch and the scan stops as soon as every requested pointer has been seen.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable
+
+from specreview.document.pointer import parse_pointer
+from specreview.document.yaml12 import MarkTree, unpack_mark
+
+Position = tuple[int, int]
+
+# Strings (with escapes), structural characters, and any other run of literal characters (numbers, true,
+# false, null), so that every value starts with a token.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s"{}\[\],:]+')
+_NON_SPACE = re.compile(r"\S")
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros
+
+
+def _tokens(pointer: str) -> tuple[str, ...] | None:
+    try:
+        return tuple(parse_pointer(pointer))
+    except ValueError:
+        return None
+
+
+class _Locator:
+    """Shared caching: `locate` answers one pointer, `locate_many` a batch; None when not in the document."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Position | None] = {}
+
+    def __call__(self, pointer: str) -> Position | None:
+        return self.locate(pointer)
+
+    def locate(self, pointer: str) -> Position | None:
+        if pointer not in self._cache:
+            self.locate_many([pointer])
+        return self._cache.get(pointer)
+
+    def locate_many(self, pointers: Iterable[str]) -> dict[str, Position]:
+        wanted = [p for p in dict.fromkeys(pointers) if p not in self._cache]
+        if wanted:
+            self._cache.update(self._find(wanted))
+        return {p: pos for p in pointers if (pos := self._cache.get(p)) is not None}
+
+    def _find(self, pointers: list[str]) -> dict[str, Position | None]:
+        raise NotImplementedError
+
+
+class YamlLocator(_Locator):
+    """Answers from the marks yaml12 recorded: mapping members at their key, sequence items at the item."""
+
+    def __init__(self, root_mark: int, marks: MarkTree | None) -> None:
+        super().__init__()
+        self._root = root_mark
+        self._marks = marks
+
+    def _find(self, pointers: list[str]) -> dict[str, Position | None]:
+        return {pointer: self._find_one(pointer) for pointer in pointers}
+
+    def _find_one(self, pointer: str) -> Position | None:
+        tokens = _tokens(pointer)
+        if tokens is None:
+            return None
+        mark, tree = self._root, self._marks
+        for token in tokens:
+            if tree is None:
+                return None
+            positions, kids = tree
+            key: str | int = token
+            if key not in positions:
+                if not _ARRAY_INDEX.fullmatch(token) or int(token) not in positions:
+                    return None
+                key = int(token)
+            mark = positions[key]
+            tree = kids.get(key) if kids is not None else None
+        return unpack_mark(mark)
+
+
+class JsonLocator(_Locator):
+    """Scans JSON text for pointers: object members at their key, array items at the item."""
+
+    def __init__(self, text: str, *, has_duplicate_keys: bool = False) -> None:
+        super().__init__()
+        self._text = text
+        self._newlines: list[int] | None = None
+        # With duplicate keys the data holds the last occurrence, so the scan cannot stop at the first.
+        self._scan_all = has_duplicate_keys
+
+    def _position(self, offset: int) -> Position:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._newlines, offset)
+        line_start = self._newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - line_start + 1
+
+    def _find(self, pointers: list[str]) -> dict[str, Position | None]:
+        found: dict[str, Position | None] = dict.fromkeys(pointers)
+        wanted: dict[tuple[str, ...], list[str]] = {}
+        for pointer in pointers:
+            tokens = _tokens(pointer)
+            if tokens is not None:
+                wanted.setdefault(tokens, []).append(pointer)
+        offsets = self._scan(wanted)
+        for path, offset in offsets.items():
+            for pointer in wanted[path]:
+                found[pointer] = self._position(offset)
+        return found
+
+    def _scan(self, wanted: dict[tuple[str, ...], list[str]]) -> dict[tuple[str, ...], int]:
+        """Offsets of the wanted paths, from one pass over the tokens that ends when all have been seen."""
+        offsets: dict[tuple[str, ...], int] = {}
+        if () in wanted:
+            first = _NON_SPACE.search(self._text)
+            offsets[()] = first.start() if first else 0
+        # Only containers on the way to a wanted path are followed; any other container is skipped by
+        # counting brackets until it closes.
+        prefixes = {path[:i] for path in wanted for i in range(len(path))}
+        remaining = len(wanted) - len(offsets) if not self._scan_all else -1
+        path: list[str] = []  # the path of the innermost followed container
+        # One entry per followed container: [is_object, expecting a key (objects) / index of the next item (arrays)]
+        stack: list[list] = []
+        key = ""
+        key_offset = 0
+        skip_depth = 0
+        for match in _TOKENS.finditer(self._text):
+            if remaining == 0:
+                break
+            token = match.group()
+            first = token[0]
+            if skip_depth:
+                if first == "{" or first == "[":
+                    skip_depth += 1
+                elif first == "}" or first == "]":
+                    skip_depth -= 1
+                continue
+            if first == "}" or first == "]":
+                stack.pop()
+                if path:
+                    path.pop()
+                continue
+            if first == ",":
+                frame = stack[-1]
+                frame[1] = True if frame[0] else frame[1] + 1
+                continue
+            if first == ":":
+                continue
+            if stack and stack[-1][0] and stack[-1][1] is True:  # an object key
+                stack[-1][1] = False
+                key = json.loads(token) if "\\" in token else token[1:-1]
+                key_offset = match.start()
+                continue
+            # A value starts here.
+            child: tuple[str, ...] = ()
+            if stack:
+                is_object, index = stack[-1]
+                child = (*path, key if is_object else str(index))
+                if child in wanted:
+                    if child not in offsets:
+                        remaining -= 1
+                    offsets[child] = key_offset if is_object else match.start()
+            if first == "{" or first == "[":
+                if child in prefixes:
+                    if stack:
+                        path.append(child[-1])
+                    stack.append([first == "{", True if first == "{" else 0])
+                else:
+                    skip_depth = 1
+        return offsets

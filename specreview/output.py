@@ -1,0 +1,90 @@
+"""Writing output files safely: never over an input, never over an existing file without --force, and never
+leaving a half-written file behind (write a temporary file beside the target, fsync, then rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+import sys
+from collections.abc import Sequence
+
+from specreview.errors import OutputError
+
+
+def write_atomic(path: str, text: str, *, force: bool = False, inputs: Sequence[str] = ()) -> None:
+    """Write `text` (UTF-8) to `path`, or to standard output when path is "-". Raises OutputError."""
+    if path == "-":
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        return
+    existing = _existing(path)
+    if existing is not None:
+        if any(_same_file(path, source) for source in inputs):
+            raise OutputError(f"{path}: refusing to overwrite the input")
+        if stat.S_ISDIR(existing.st_mode):
+            raise OutputError(f"{path}: is a directory")
+        if not force:
+            raise OutputError(f"{path}: exists; use --force to overwrite it")
+    directory = os.path.dirname(os.path.abspath(path))
+    temp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
+    try:
+        # os.open with 0o666 lets the umask decide the new file's mode, as a plain open() would.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in {directory}: {_why(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as file:
+            if existing is not None:
+                os.fchmod(file.fileno(), stat.S_IMODE(existing.st_mode))
+            file.write(text.encode("utf-8"))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write: {_why(exc)}") from None
+        raise
+    _sync_directory(directory)
+
+
+def _existing(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {_why(exc)}") from None
+
+
+def _same_file(path: str, source: str) -> bool:
+    if source == "-" or "://" in source:
+        return False
+    try:
+        return os.path.samefile(path, source)
+    except OSError:
+        return False
+
+
+def _sync_directory(directory: str) -> None:
+    # Makes the rename itself durable; some filesystems cannot open or fsync a directory, which is harmless.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such directory"
+    return exc.strerror or type(exc).__name__

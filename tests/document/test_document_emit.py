@@ -1,0 +1,118 @@
+"""emit.dump: JSON in the input's indentation, YAML that YAML 1.1 and 1.2 readers both read back unchanged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from specreview.document.emit import detect_indent, dump
+from specreview.document.yaml12 import load_yaml
+from specreview.errors import OutputError
+
+DATA = {"openapi": "3.1.0", "info": {"title": "Café ☃", "version": "1"}, "paths": {"/b": {}, "/a": {}}}
+
+
+@pytest.mark.parametrize(
+    ("like_text", "indent"),
+    [
+        ("", 2),
+        ('{\n    "a": 1\n}', 4),
+        ('{\n\t"a": 1\n}', "\t"),
+        ('{\n  "a": {\n    "b": 1\n  }\n}\n', 2),
+        ('{"a": 1}\n', None),
+    ],
+)
+def test_detect_indent(like_text: str, indent: int | str | None) -> None:
+    assert detect_indent(like_text) == indent
+
+
+def test_json_keeps_order_unicode_and_indentation() -> None:
+    text = dump(DATA, "json", like_text='{\n    "x": 1\n}\n')
+    assert text.endswith("}\n")
+    assert '    "openapi": "3.1.0"' in text
+    assert "Café ☃" in text
+    assert list(json.loads(text)["paths"]) == ["/b", "/a"]
+
+
+def test_json_minified_input_gives_minified_output() -> None:
+    assert dump({"a": [1, 2]}, "json", like_text='{"a":[]}') == '{"a":[1,2]}\n'
+
+
+def test_yaml_keeps_order_and_unicode() -> None:
+    text = dump(DATA, "yaml")
+    assert text.startswith("openapi: 3.1.0\n")
+    assert "title: Café ☃" in text
+    assert text.index("/b") < text.index("/a")
+
+
+@pytest.mark.parametrize("word", ["200", "yes", "on", "no", "off", "true", "null", "~", "0777", "1:20", "2001-01-01"])
+def test_pyyaml_already_quotes_yaml11_lookalikes(word: str) -> None:
+    assert dump({word: word}, "yaml") == f"'{word}': '{word}'\n"
+
+
+@pytest.mark.parametrize("word", ["0o17", "1e3", "-.5", "+1e-3", "1E5"])
+def test_yaml12_lookalikes_are_quoted_too(word: str) -> None:
+    assert dump({"v": word}, "yaml") == f"v: '{word}'\n"
+
+
+def test_plain_strings_stay_plain() -> None:
+    assert dump({"summary": "List pets"}, "yaml") == "summary: List pets\n"
+
+
+def test_long_strings_are_not_folded() -> None:
+    text = dump({"description": "word " * 200 + "end"}, "yaml")
+    assert text.count("\n") == 1
+
+
+def test_yaml_round_trip_of_tricky_values() -> None:
+    data: dict[str, Any] = {
+        "200": {"description": "ok"},
+        "on": ["yes", "no", "0o17", "1e3", "0x1F", ".inf", "=", "<<", "", " lead", "trail ", "a: b", "- x", "#c"],
+        "numbers": [0, -1, 15, 1.5, 1e300, float("inf"), -float("inf")],
+        "other": [True, False, None, "True", "NULL"],
+        "multi": "line one\nline two\n",
+        "controls": "tab\there\x07bell\u2028sep",
+    }
+    text = dump(data, "yaml")
+    assert load_yaml(text, "out.yaml").data == data
+    assert yaml.safe_load(text) == data  # a YAML 1.1 reader agrees
+
+
+def test_shared_values_round_trip() -> None:
+    shared = {"type": "string"}
+    data = {"a": shared, "b": shared}
+    assert load_yaml(dump(data, "yaml"), "out.yaml").data == data
+
+
+def test_unserialisable_data_is_an_output_error() -> None:
+    with pytest.raises(OutputError):
+        dump({"a": object()}, "json")
+    with pytest.raises(OutputError):
+        dump({"a": object()}, "yaml")
+
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.sampled_from(["yes", "on", "0o7", "1e3", "~", "-.inf", "0777", "1:20", "<<", "null"])
+)
+_documents = st.recursive(
+    _scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(st.dictionaries(st.text(max_size=8), _documents, max_size=5))
+def test_round_trip_property(data: dict[str, Any]) -> None:
+    assert load_yaml(dump(data, "yaml"), "out.yaml").data == data
+    assert json.loads(dump(data, "json")) == data

@@ -1,0 +1,123 @@
+"""Pointer -> (line, column) for JSON (lazy scan) and YAML (marks recorded while loading)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from specreview.document.locate import JsonLocator, YamlLocator
+from specreview.document.yaml12 import load_yaml
+
+JSON_TEXT = """{
+  "openapi": "3.1.0",
+  "paths": {
+    "/pets/{id}": {
+      "get": {"tags": ["a", 7, {"deep": true}], "x": null}
+    },
+    "a~b/c": 1,
+    "caf\\u00e9": {"k": "v"},
+    "quote\\"key": [[], {}, "s"]
+  }
+}
+"""
+
+YAML_TEXT = """openapi: 3.1.0
+paths:
+  /pets/{id}:
+    get: {tags: [a, 7, {deep: true}], x: null}
+  a~b/c: 1
+  café:
+    k: v
+  quote"key:
+    - []
+    - {}
+    - s
+"""
+
+CASES = {
+    "": ((1, 1), (1, 1)),
+    "/openapi": ((2, 3), (1, 1)),
+    "/paths": ((3, 3), (2, 1)),
+    "/paths/~1pets~1{id}": ((4, 5), (3, 3)),
+    "/paths/~1pets~1{id}/get": ((5, 7), (4, 5)),
+    "/paths/~1pets~1{id}/get/tags/0": ((5, 24), (4, 18)),
+    "/paths/~1pets~1{id}/get/tags/1": ((5, 29), (4, 21)),
+    "/paths/~1pets~1{id}/get/tags/2/deep": ((5, 33), (4, 25)),
+    "/paths/~1pets~1{id}/get/x": ((5, 49), (4, 39)),
+    "/paths/a~0b~1c": ((7, 5), (5, 3)),
+    "/paths/café/k": ((8, 19), (7, 5)),
+    '/paths/quote"key/2': ((9, 28), (11, 7)),
+    "#/paths/caf%C3%A9": ((8, 5), (6, 3)),
+}
+MISSING = ["/nope", "/paths/~1pets~1{id}/get/tags/3", "/paths/~1pets~1{id}/get/tags/01", "/openapi/x", "no-slash"]
+
+
+@pytest.mark.parametrize(("pointer", "expected"), [(p, e[0]) for p, e in CASES.items()])
+def test_json_locate(pointer: str, expected: tuple[int, int]) -> None:
+    assert JsonLocator(JSON_TEXT).locate(pointer) == expected
+
+
+@pytest.mark.parametrize(("pointer", "expected"), [(p, e[1]) for p, e in CASES.items()])
+def test_yaml_locate(pointer: str, expected: tuple[int, int]) -> None:
+    result = load_yaml(YAML_TEXT, "spec.yaml")
+    assert YamlLocator(result.root_mark, result.marks).locate(pointer) == expected
+
+
+def test_same_data_in_both() -> None:
+    assert json.loads(JSON_TEXT) == load_yaml(YAML_TEXT, "spec.yaml").data
+
+
+@pytest.mark.parametrize("pointer", MISSING)
+def test_missing_pointers(pointer: str) -> None:
+    result = load_yaml(YAML_TEXT, "spec.yaml")
+    assert JsonLocator(JSON_TEXT).locate(pointer) is None
+    assert YamlLocator(result.root_mark, result.marks).locate(pointer) is None
+
+
+def test_json_locate_many_in_one_batch() -> None:
+    locator = JsonLocator(JSON_TEXT)
+    found = locator.locate_many([*CASES, *MISSING])
+    assert found == {pointer: positions[0] for pointer, positions in CASES.items()}
+    assert locator("/paths") == (3, 3)  # answered from the cache, and callable like Document._locator
+
+
+def test_json_scan_stops_early_and_skips_unrelated_containers() -> None:
+    # Text after the wanted value is not even valid JSON: the scan must stop before reaching it.
+    text = '{"a": {"b": [1, {"c": 2}]}, "z": 1, "broken": [}'
+    assert JsonLocator(text).locate("/z") == (1, 29)
+
+
+def test_json_minified_single_line_columns() -> None:
+    text = json.dumps({"openapi": "3.0.0", "paths": {"/x": {"get": {}}}}, separators=(",", ":"))
+    assert JsonLocator(text).locate("/paths/~1x/get") == (1, 35)
+
+
+def test_json_crlf_line_endings() -> None:
+    assert JsonLocator('{\r\n  "a": {\r\n    "b": 1\r\n  }\r\n}').locate("/a/b") == (3, 5)
+
+
+def test_yaml_merged_and_aliased_paths_point_at_the_source() -> None:
+    text = "base: &b\n  x: 1\n  y: [2]\nd:\n  <<: *b\n  z: 3\ne: *b\n"
+    result = load_yaml(text, "spec.yaml")
+    locator = YamlLocator(result.root_mark, result.marks)
+    assert locator.locate("/d/x") == (2, 3)
+    assert locator.locate("/d/z") == (6, 3)
+    assert locator.locate("/d/y/0") == (3, 7)
+    assert locator.locate("/e") == (7, 1)
+    assert locator.locate("/e/y/0") == (3, 7)
+
+
+def test_yaml_duplicate_key_points_at_the_later_one() -> None:
+    result = load_yaml("a: {x: 1}\na: 2\n", "spec.yaml")
+    locator = YamlLocator(result.root_mark, result.marks)
+    assert locator.locate("/a") == (2, 1)
+    assert locator.locate("/a/x") is None
+
+
+def test_json_duplicate_keys_locate_the_later_one() -> None:
+    text = '{"a": {"x": 1},\n "a": {"y": 2}}'
+    assert JsonLocator(text).locate("/a") == (1, 2)  # without the hint, the scan stops at the first
+    locator = JsonLocator(text, has_duplicate_keys=True)
+    assert locator.locate("/a") == (2, 2)
+    assert locator.locate("/a/y") == (2, 8)
