@@ -1,4 +1,4 @@
-"""Shared fixtures: the built-in rules (loaded once) and paths to the repository's data."""
+"""Shared fixtures. Paths are fixtures too: pytest keeps one module named `conftest`, so never import from it."""
 
 from __future__ import annotations
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
 import pytest
 import yaml
-from conftest import SAMPLES
 from labelling import label_mismatches
 from regenerate import load_app_module
 
 from specreview.api import review
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 EXPECTATIONS = yaml.safe_load((SAMPLES / "expectations.yaml").read_text(encoding="utf-8"))["documents"]
 APPS = sorted({labels["app"] for labels in EXPECTATIONS.values()})
