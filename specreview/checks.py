@@ -99,3 +99,25 @@ def check_flag(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
             if node.get(name) is True:
                 return f"marked {name}: true"
     return None
+
+
+_NOT_TEXT = frozenset({"boolean", "integer", "number", "null"})
+
+
+@check("can-hold-text")
+def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
+    """A property that can carry a string (or a structure of them): a boolean `has_secret` cannot leak one."""
+    schema, _ = _deref(doc, node)
+    if not isinstance(schema, dict):
+        return "untyped"
+    kinds = schema.get("type")
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or [] if isinstance(b, dict)]
+    if not kinds and branches:
+        kinds = [
+            k for b in branches for k in ([b["type"]] if isinstance(b.get("type"), str) else b.get("type") or ["?"])
+        ]
+    if kinds and all(k in _NOT_TEXT for k in kinds):
+        return None
+    return "may hold text"

@@ -35,6 +35,8 @@ class ValueContext:
 
 Detector = Callable[[str, ValueContext, Mapping[str, Any]], Iterator[Hit]]
 DETECTORS: dict[str, Detector] = {}
+# Detectors whose answer depends on the field name, so the engine must work it out for them.
+FIELD_DETECTORS = frozenset({"secret-field-value", "phone", "card-security-code", "government-id"})
 
 
 def detector(name: str) -> Callable[[Detector], Detector]:
@@ -47,8 +49,27 @@ def detector(name: str) -> Callable[[Detector], Detector]:
 
 # --------------------------------------------------------------------------- placeholders
 
-_PLACEHOLDER_WORDS = ("example", "placeholder", "redacted", "your-", "your_", "yourpassword", "changeit", "dummy",
-                      "sample", "xxxx", "<", "{{", "${", "...", "…", "fake", "test_", "lorem", "replace")
+_PLACEHOLDER_WORDS = (
+    "example",
+    "placeholder",
+    "redacted",
+    "your-",
+    "your_",
+    "yourpassword",
+    "changeit",
+    "dummy",
+    "sample",
+    "xxxx",
+    "<",
+    "{{",
+    "${",
+    "...",
+    "…",
+    "fake",
+    "test_",
+    "lorem",
+    "replace",
+)
 _MASK = re.compile(r"^[\s*xX•#._-]*$|^(.)\1{5,}$")
 _TYPE_NAMES = {"string", "str", "password", "secret", "token", "null", "none", "true", "false", "bearer", "n/a", "tbd"}
 
@@ -61,6 +82,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if any(word in low for word in _PLACEHOLDER_WORDS):
         return True
+    if text[0] in "[(" and text[-1] in "])":  # "[authentication secret]"
+        return True
     return bool(re.fullmatch(r"[A-Z_]{4,}", text))  # an environment variable name such as STRIPE_KEY
 
 
@@ -70,6 +93,9 @@ def is_placeholder(value: str) -> bool:
 @detector("pattern")
 def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Credential formats from the rule's `options.patterns` (compiled by the rule loader)."""
+    combined = options.get("_patterns_any")
+    if combined is not None and not combined.search(value):
+        return  # one pass of the union rejects almost every string
     for pattern in options.get("patterns", ()):
         for match in pattern["regex"].finditer(value):
             span = match.group(0)
@@ -77,18 +103,27 @@ def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -
                 yield Hit(pattern["name"], span)
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
 def _looks_random(value: str) -> bool:
-    """A token-like string: long, no spaces, mixing letters and digits."""
-    return (len(value) >= 16 and " " not in value and any(c.isdigit() for c in value)
-            and any(c.isalpha() for c in value))
+    """A token-like string: long, no spaces, mixing letters and digits, and not a UUID (an id, not a secret)."""
+    return (
+        len(value) >= 16
+        and " " not in value
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and not _UUID.match(value)
+    )
 
 
 @detector("secret-field-value")
 def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Any non-placeholder value of a field whose name says it holds a password, secret, token or key.
 
-    `options.strong` words (password, secret…) flag any value; `options.weak` words (token, key) only flag
-    values that look random, because a `key` field often holds a setting name.
+    `options.strong` words (password, secret…) flag any value; `options.weak` words (token) only flag values
+    that look random; `options.key_words` (key) also need a qualifier such as `api` or `private`, because a
+    `key` field more often holds a setting name, a period or a stream id.
     """
     if ctx.in_text or not ctx.field or is_placeholder(value):
         return
@@ -100,11 +135,18 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
         yield Hit(f"{head} value", value)
     elif head in options.get("weak", ()) and _looks_random(value):
         yield Hit(f"{head} value", value)
+    elif (
+        head in options.get("key_words", ())
+        and set(words) & set(options.get("key_qualifiers", ()))
+        and _looks_random(value)
+    ):
+        yield Hit(f"{head} value", value)
 
 
 # --------------------------------------------------------------------------- personal data
 
-_EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24})\b")
+# Not after `:` or `/`: `sip:user@host` and `https://user@host` are URIs, not mailboxes.
+_EMAIL = re.compile(r"(?<![\w.+:/-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24})\b")
 
 
 def is_reserved_domain(domain: str, reserved: Mapping[str, Any]) -> bool:
@@ -117,9 +159,12 @@ def is_reserved_domain(domain: str, reserved: Mapping[str, Any]) -> bool:
 @detector("email")
 def detect_email(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """E-mail addresses at a real-looking domain; reserved domains and role mailboxes are fine."""
+    if "@" not in value:
+        return
     for match in _EMAIL.finditer(value):
         local, domain = match.group(1).lower(), match.group(2)
-        if is_reserved_domain(domain, options) or local in options.get("role_mailboxes", ()):
+        roles = options.get("role_mailboxes", ())
+        if is_reserved_domain(domain, options) or any(part in roles for part in re.split(r"[-._+]", local)):
             continue
         if match.group(0).lower() in options.get("_own_emails", ()):
             continue  # the API's own published contact
@@ -163,7 +208,10 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-_CARD = re.compile(r"(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])")
+# 13-19 digits written solid, in groups of four, or Amex-style 4-6-5; never part of a longer id or UUID.
+_CARD = re.compile(
+    r"(?<![\w.-])(?:\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?|\d{4}[ -]\d{6}[ -]\d{4,5})(?![\w.-])"
+)
 
 
 def _real_cards(value: str, test_cards: frozenset[str]) -> Iterator[str]:
@@ -176,6 +224,8 @@ def _real_cards(value: str, test_cards: frozenset[str]) -> Iterator[str]:
 @detector("card-number")
 def detect_card(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Luhn-valid card numbers that are not processor test cards."""
+    if sum(c.isdigit() for c in value) < 13:
+        return
     for span in _real_cards(value, options.get("_test_cards", frozenset())):
         yield Hit("card number", span)
 
@@ -197,8 +247,8 @@ _SSN = re.compile(r"(?<!\d)(?!000|666|9\d\d)(\d{3})-(?!00)(\d{2})-(?!0000)(\d{4}
 @detector("government-id")
 def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """US SSNs in their written form anywhere; other id numbers when the field says what they are."""
-    dummies = set(options.get("dummy_ids", ()))
-    for match in _SSN.finditer(value):
+    dummies = options.get("dummy_ids", ())
+    for match in _SSN.finditer(value) if "-" in value else ():
         if match.group(0) not in dummies:
             yield Hit("social security number", match.group(0))
     words = split_words(ctx.field)
@@ -217,15 +267,24 @@ _BARE_HOST = re.compile(
     r"(?![\w-]|\.[\w-])",
     re.I,
 )
-_IPV6 = re.compile(r"(?<![\w:])\[?((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{0,4})\]?", re.I)
+_IPV6 = re.compile(
+    r"(?<![\w:])\[?((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{0,4})\]?", re.I
+)
 
 
 def candidate_hosts(value: str) -> Iterator[str]:
-    """Host names and addresses mentioned in a string: in URLs, and bare ones in prose."""
+    """Host names and addresses mentioned in a string: in URLs, and bare ones in prose.
+
+    An address in CIDR notation (`10.0.0.0/8`) or ending in `.0` names a network, not a host: configuration
+    docs explain ranges all the time, and that reveals no machine.
+    """
     for match in _URL_HOST.finditer(value):
         yield match.group(1)
     for match in _BARE_HOST.finditer(value):
-        yield match.group(1)
+        host = match.group(1)
+        if host[-1].isdigit() and (host.endswith(".0") or value[match.end() : match.end() + 1] == "/"):
+            continue
+        yield host
     if ":" in value:
         for match in _IPV6.finditer(value):
             yield match.group(1)
@@ -260,6 +319,8 @@ def is_internal_host(host: str, options: Mapping[str, Any]) -> bool:
 
 @detector("internal-host")
 def detect_internal_host(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    if "." not in value and ":" not in value:
+        return
     seen: set[str] = set()
     for host in candidate_hosts(value):
         if host not in seen and is_internal_host(host, options):
@@ -272,6 +333,8 @@ def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
     prepared = dict(options)
     if "internal_networks" in options:
         prepared["_internal_networks"] = tuple(ipaddress.ip_network(n) for n in options["internal_networks"])
+    if "patterns" in options:
+        prepared["_patterns_any"] = re.compile("|".join(f"(?:{p['regex'].pattern})" for p in options["patterns"]))
     if "test_cards" in options:
         prepared["_test_cards"] = frozenset(re.sub(r"\D", "", str(c)) for c in options["test_cards"])
     return prepared

@@ -12,19 +12,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from specreview.checks import CHECKS
-from specreview.detectors import DETECTORS, Hit, ValueContext
+from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
 from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer
 from specreview.findings import Finding, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.ruleset.model import Match, Rule, WordPattern
-from specreview.selectors import INDEX_KEYS, Candidate, KeyIndex, evaluate
+from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Selector, evaluate
 from specreview.words import split_words
 
 IGNORE_KEY = "x-specreview-ignore"
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
-_VALUE_KEYWORDS = frozenset({"example", "examples", "default", "const", "enum", "value", "schema", "items",
-                             "content", "anyOf", "oneOf", "allOf"})
+_VALUE_KEYWORDS = frozenset(
+    {
+        "example",
+        "examples",
+        "default",
+        "const",
+        "enum",
+        "value",
+        "schema",
+        "items",
+        "content",
+        "anyOf",
+        "oneOf",
+        "allOf",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,9 @@ class Review:
         self.flows: FlowMap = analyse_flows(self.doc)
         self.index = KeyIndex(self.doc, INDEX_KEYS)
         self.own_contact = _own_contact(self.doc)
+        self._selected: dict[str, list[Candidate]] = {}
+        self._leaf_cache: dict[Path, list[tuple[Path, str, Any]]] = {}
+        self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = {}
 
     def run(self, rules: Iterable[Rule]) -> list[RawFinding]:
         found: dict[tuple[str, str], RawFinding] = {}
@@ -64,28 +81,37 @@ class Review:
             options["_own_emails"] = self.own_contact
         seen: set[Path] = set()
         for selector in rule.selectors:
-            for cand in evaluate(selector, self.doc, self.index, self.flows):
+            for cand in self._candidates(selector):
                 if cand.path in seen:
                     continue
                 seen.add(cand.path)
-                if not self._where_ok(rule, cand):
+                if not self._flow_ok(rule, cand):
                     continue
-                yield from self._match(rule, cand, options)
+                for raw in self._match(rule, cand, options):
+                    # Issuance needs a walk up the reference graph: only done for what already matched.
+                    if not rule.where.not_issued or not self._is_issued(raw.path):
+                        yield raw
 
-    def _where_ok(self, rule: Rule, cand: Candidate) -> bool:
-        where = rule.where
-        if where.flow:
-            flows = self.flows.flows_of(cand.path)
-            if not flows and cand.value is not None and isinstance(cand.value, dict) and "in" in cand.value:
-                flows = {"request"} if cand.value.get("in") != "body" else set()
-            if not any(_flow_matches(f, flows) for f in where.flow):
-                return False
-        if where.not_issued:
-            # Issued = returned on success only by POST operations of `paths` (a webhook's POST sends, not issues).
-            ops = self.flows.returning_operations(cand.path)
-            if ops and all(op[0] == "paths" and op[2] == "post" for op in ops):
-                return False
-        return True
+    def _candidates(self, selector: Selector) -> list[Candidate]:
+        """Aliases are shared by several rules: evaluate each once per document."""
+        cached = self._selected.get(selector.source)
+        if cached is None:
+            cached = self._selected[selector.source] = list(evaluate(selector, self.doc, self.index, self.flows))
+        return cached
+
+    def _flow_ok(self, rule: Rule, cand: Candidate) -> bool:
+        wanted = rule.where.flow
+        if not wanted:
+            return True
+        flows = self.flows.flows_of(cand.path)
+        if not flows and isinstance(cand.value, dict) and "in" in cand.value:
+            flows = {"request"} if cand.value.get("in") != "body" else set()  # a parameter
+        return any(_flow_matches(f, flows) for f in wanted)
+
+    def _is_issued(self, path: Path) -> bool:
+        """Returned on success only by POST operations of `paths` (a webhook's POST sends, it doesn't issue)."""
+        ops = self.flows.returning_operations(path)
+        return bool(ops) and all(op[0] == "paths" and op[2] == "post" for op in ops)
 
     def _match(self, rule: Rule, cand: Candidate, options: dict[str, Any]) -> Iterator[RawFinding]:
         match = rule.match
@@ -102,17 +128,33 @@ class Review:
             if reason is not None:
                 yield self._finding(rule, cand.path, name=cand.name, kind=reason)
         else:  # value or text: every string at or below the node
-            in_text = match.on == "text"
-            for leaf_path, text, parent in _string_leaves(cand.path, cand.value):
-                field = self._field_name(leaf_path) if not in_text else ""
+            needs_field = bool(match.words) or any(d in FIELD_DETECTORS for d in match.detect)
+            memo: dict[tuple[str, str, bool], tuple[Hit, ...]] = self._memo.setdefault(rule.id, {})
+            for leaf_path, text, parent in self._leaves(cand):
+                in_text = match.on == "text" or leaf_path[-1] in TEXT_KEYS
+                field = self._field_name(leaf_path) if needs_field and not in_text else ""
                 if match.words and _words_match(match, field) is None:
                     continue
-                ctx = ValueContext(field=field, siblings=parent if isinstance(parent, dict) else None, in_text=in_text)
-                hits = list(self._detect(match, text, ctx, options))
+                siblings = parent if isinstance(parent, dict) and "card-security-code" in match.detect else None
+                key = (text, field, in_text)
+                hits = memo.get(key) if siblings is None else None
+                if hits is None:
+                    ctx = ValueContext(field=field, siblings=siblings, in_text=in_text)
+                    hits = tuple(self._detect(match, text, ctx, options))
+                    if siblings is None:
+                        memo[key] = hits
                 if hits:
                     kinds = sorted({h.kind for h in hits})
-                    yield self._finding(rule, leaf_path, name=field or cand.name, kind=", ".join(kinds),
-                                        value=text, spans=tuple(h.span for h in hits))
+                    name = field or self._field_name(leaf_path) or str(leaf_path[-1])
+                    yield self._finding(
+                        rule, leaf_path, name=name, kind=", ".join(kinds), value=text, spans=tuple(h.span for h in hits)
+                    )
+
+    def _leaves(self, cand: Candidate) -> list[tuple[Path, str, Any]]:
+        cached = self._leaf_cache.get(cand.path)
+        if cached is None:
+            cached = self._leaf_cache[cand.path] = list(_string_leaves(cand.path, cand.value))
+        return cached
 
     def _detect(self, match: Match, text: str, ctx: ValueContext, options: dict[str, Any]) -> Iterator[Hit]:
         if match.regex is not None:
@@ -132,17 +174,25 @@ class Review:
             parent = node_chain[i]  # the container holding `token`
             if isinstance(parent, dict) and "in" in parent and isinstance(parent.get("name"), str):
                 return parent["name"]
-            if isinstance(token, int) or token in _VALUE_KEYWORDS or str(token).startswith("x-"):
+            if str(token).startswith("x-"):
+                return ""  # inside a vendor extension: its values describe the field, they are not its value
+            if isinstance(token, int) or token in _VALUE_KEYWORDS:
                 continue
-            if i > 0 and path[i - 1] == "examples" and isinstance(node_chain[i + 1], dict) and "value" in node_chain[i + 1]:
+            if (
+                i > 0
+                and path[i - 1] == "examples"
+                and isinstance(node_chain[i + 1], dict)
+                and "value" in node_chain[i + 1]
+            ):
                 continue  # the name of a named example, not a field
             if token in ("properties", "components", "paths", "parameters"):
                 return ""
             return str(token)
         return ""
 
-    def _finding(self, rule: Rule, path: Path, *, name: str, kind: str, value: Any = None,
-                 spans: tuple[str, ...] = ()) -> RawFinding:
+    def _finding(
+        self, rule: Rule, path: Path, *, name: str, kind: str, value: Any = None, spans: tuple[str, ...] = ()
+    ) -> RawFinding:
         pointer = to_pointer(path)
         message = _render(rule.message, name=name, kind=kind, pointer=pointer)
         location = self.document.locate(pointer) if self.document.locate else None

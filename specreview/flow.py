@@ -28,8 +28,18 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 RESPONSE_FLOWS = frozenset({"success", "error", "error-debug"})
 
 # Keys under which a schema holds one subschema, or a list / map of subschemas.
-_SUBSCHEMA_ONE = ("additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-                  "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_SUBSCHEMA_ONE = (
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+)
 _SUBSCHEMA_LIST = ("allOf", "oneOf", "anyOf", "prefixItems")
 _SUBSCHEMA_MAP = ("patternProperties", "dependentSchemas", "$defs", "definitions")
 
@@ -92,8 +102,10 @@ def _ref_target(doc: dict[str, Any], node: Any) -> tuple[Path, Any] | None:
             target = target[int(token)]
         else:
             return None
-    path: Path = tuple(int(t) if isinstance(t, str) and t.isdigit() and _is_list_at(doc, tokens, i) else t
-                       for i, t in enumerate(tokens))
+    path: Path = tuple(
+        int(t) if isinstance(t, str) and t.isdigit() and _is_list_at(doc, tokens, i) else t
+        for i, t in enumerate(tokens)
+    )
     return path, target
 
 
@@ -146,7 +158,10 @@ class _Walker:
             if not isinstance(op, dict):
                 continue
             op_path = (*path, method)
-            for params_path, params in (((*path, "parameters"), owner_params), ((*op_path, "parameters"), op.get("parameters"))):
+            for params_path, params in (
+                ((*path, "parameters"), owner_params),
+                ((*op_path, "parameters"), op.get("parameters")),
+            ):
                 if isinstance(params, list):
                     for i, param in enumerate(params):
                         self._parameter((*params_path, i), param, op_path, "success" if outbound else "request")
@@ -234,7 +249,11 @@ class _Walker:
                 target_path, target = resolved
                 self._edge(owner, target_path, flow)
                 self._enqueue(target_path, target, flow, owner_of(target_path))
-            mapping = schema.get("discriminator", {}).get("mapping") if isinstance(schema.get("discriminator"), dict) else None
+            mapping = (
+                schema.get("discriminator", {}).get("mapping")
+                if isinstance(schema.get("discriminator"), dict)
+                else None
+            )
             if isinstance(mapping, dict):
                 for value in mapping.values():
                     ref = value if isinstance(value, str) and value.startswith("#") else None

@@ -73,7 +73,11 @@ def _to_steps(node: Any) -> tuple[Step, ...] | None:
         return (("wild", None),)
     if isinstance(node, jsonpath.Index) and len(getattr(node, "indices", [node.index])) == 1:
         return (("index", node.index),)
-    if isinstance(node, jsonpath.Descendants) and isinstance(node.right, jsonpath.Fields) and len(node.right.fields) == 1:
+    if (
+        isinstance(node, jsonpath.Descendants)
+        and isinstance(node.right, jsonpath.Fields)
+        and len(node.right.fields) == 1
+    ):
         left = _to_steps(node.left)
         field = node.right.fields[0]
         return None if left is None or field == "*" else left + (("desc", field),)

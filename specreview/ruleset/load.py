@@ -14,11 +14,25 @@ from specreview.checks import CHECKS
 from specreview.detectors import DETECTORS, prepare_options
 from specreview.errors import RuleLoadError
 from specreview.findings import CATEGORIES, Severity
-from specreview.ruleset.model import Docs, Match, Rule, WordPattern, Where
+from specreview.ruleset.model import Docs, Match, Rule, Where, WordPattern
 from specreview.selectors import compile_selector
 
-_RULE_KEYS = {"id", "category", "severity", "summary", "message", "given", "where", "match", "options", "redact",
-              "metadata", "docs", "examples", "enabled"}
+_RULE_KEYS = {
+    "id",
+    "category",
+    "severity",
+    "summary",
+    "message",
+    "given",
+    "where",
+    "match",
+    "options",
+    "redact",
+    "metadata",
+    "docs",
+    "examples",
+    "enabled",
+}
 _REQUIRED = ("id", "category", "severity", "summary", "message", "given", "match", "redact", "docs")
 _MATCH_KEYS = {"on", "words", "regex", "flags", "detect", "check", "except"}
 _WORD_KEYS = {"head", "with", "without", "anywhere"}
@@ -77,8 +91,9 @@ def load_rule_file(path: Path) -> Rule:
         data = yaml.load(text, Loader=_RuleLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise RuleLoadError(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                            mark.line + 1 if mark else None) from None
+        raise RuleLoadError(
+            str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None
+        ) from None
     if not isinstance(data, dict):
         raise RuleLoadError(str(path), "a rule file must be a mapping")
     return build_rule(data, str(path), lines)
@@ -121,12 +136,10 @@ def build_rule(data: dict[str, Any], origin: str, lines: _Lines | None = None) -
     given_list = [given] if isinstance(given, str) else given
     if not isinstance(given_list, list) or not given_list or not all(isinstance(g, str) for g in given_list):
         raise fail("given must be a JSONPath string or a list of them", "given")
-    selectors = []
-    for expression in given_list:
-        try:
-            selectors.append(compile_selector(expression))
-        except ValueError as exc:
-            raise fail(str(exc), "given") from None
+    try:
+        selectors = [compile_selector(expression) for expression in given_list]
+    except ValueError as exc:
+        raise fail(str(exc), "given") from None
 
     options = data.get("options") or {}
     if not isinstance(options, dict):
@@ -156,8 +169,12 @@ def build_rule(data: dict[str, Any], origin: str, lines: _Lines | None = None) -
         severity=severity,
         summary=_str(data, "summary", fail),
         message=_str(data, "message", fail),
-        docs=Docs(str(docs["what"]).strip(), str(docs["why"]).strip(), str(docs["fix"]).strip(),
-                  tuple(str(r) for r in docs.get("references") or ())),
+        docs=Docs(
+            str(docs["what"]).strip(),
+            str(docs["why"]).strip(),
+            str(docs["fix"]).strip(),
+            tuple(str(r) for r in docs.get("references") or ()),
+        ),
         given=tuple(given_list),
         selectors=tuple(selectors),
         match=match,
@@ -214,12 +231,14 @@ def _match(data: Any, fail: Any) -> Match:
     for i, item in enumerate(data.get("words") or []):
         if not isinstance(item, dict) or set(item) - _WORD_KEYS or "head" not in item:
             raise fail(f"match.words[{i}] needs head (and optional with, without, anywhere)", "match", "words")
-        patterns.append(WordPattern(
-            head=_words(item["head"], fail, "match", "words"),
-            with_any=_words(item.get("with", []), fail, "match", "words"),
-            without=_words(item.get("without", []), fail, "match", "words"),
-            anywhere=bool(item.get("anywhere", False)),
-        ))
+        patterns.append(
+            WordPattern(
+                head=_words(item["head"], fail, "match", "words"),
+                with_any=_words(item.get("with", []), fail, "match", "words"),
+                without=_words(item.get("without", []), fail, "match", "words"),
+                anywhere=bool(item.get("anywhere", False)),
+            )
+        )
     detect = tuple(data.get("detect") or ())
     for name in detect:
         if name not in DETECTORS:

@@ -10,8 +10,12 @@ from specreview.api import review
 
 
 def doc(paths: dict[str, Any], schemas: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
-    return {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": paths,
-            "components": {"schemas": schemas}}
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
 
 
 def ref(name: str) -> dict[str, str]:
@@ -61,8 +65,11 @@ def test_secret_reached_from_a_response_is_found_through_any_composition(wrap):
 
 def test_discriminator_mapping_is_followed():
     schemas = {
-        "Base": {"type": "object", "properties": {"kind": {"type": "string"}},
-                 "discriminator": {"propertyName": "kind", "mapping": {"app": "#/components/schemas/App"}}},
+        "Base": {
+            "type": "object",
+            "properties": {"kind": {"type": "string"}},
+            "discriminator": {"propertyName": "kind", "mapping": {"app": "#/components/schemas/App"}},
+        },
         "App": SECRET,
     }
     assert sensitive(doc({"/things": {"get": returns(ref("Base"))}}, schemas)) == {POINTER}
@@ -71,9 +78,17 @@ def test_discriminator_mapping_is_followed():
 def test_credential_issued_by_a_post_only_is_not_a_leak_but_a_get_reusing_it_is():
     issued = {"/apps": {"post": {**accepts({"type": "object"}), **returns(ref("App"), "201")}}}
     assert sensitive(doc(issued, {"App": SECRET})) == set()
-    reused = {**issued, "/apps/{id}": {"get": {
-        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
-        **returns(ref("App"))}}}
+    reused = {
+        **issued,
+        "/apps/{id}": {
+            "get": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+                ],
+                **returns(ref("App")),
+            }
+        },
+    }
     assert sensitive(doc(reused, {"App": SECRET})) == {POINTER}
 
 
@@ -95,25 +110,64 @@ def test_fastapi_input_output_split_only_output_counts():
 
 
 def test_webhook_payload_flows_out_of_the_api():
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-                "webhooks": {"appCreated": {"post": accepts(ref("App"))}}, "components": {"schemas": {"App": SECRET}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "webhooks": {"appCreated": {"post": accepts(ref("App"))}},
+        "components": {"schemas": {"App": SECRET}},
+    }
     assert sensitive(document) == {POINTER}
 
 
-@pytest.mark.parametrize("name", ["max_tokens", "token_count", "tokenizer", "keyboard_layout", "password_reset_url",
-                                  "password_policy", "public_key", "key_prefix", "password_changed_at", "key_id",
-                                  "secret_santa_enabled", "card_last4", "monthly_token_budget", "token_type"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "max_tokens",
+        "token_count",
+        "tokenizer",
+        "keyboard_layout",
+        "password_reset_url",
+        "password_policy",
+        "public_key",
+        "key_prefix",
+        "password_changed_at",
+        "key_id",
+        "secret_santa_enabled",
+        "card_last4",
+        "monthly_token_budget",
+        "token_type",
+    ],
+)
 def test_words_that_merely_contain_a_keyword_are_not_sensitive(name):
     schema = {"type": "object", "properties": {name: {"type": "string"}}}
     assert sensitive(doc({"/x": {"get": returns(ref("S"))}}, {"S": schema})) == set()
 
 
-@pytest.mark.parametrize("name", ["hashed_password", "passwordHash", "api_key", "apiKey", "webhook_signing_secret",
-                                  "refresh_token", "totp_secret", "aws_access_key_id", "card_number", "cvv", "ssn",
-                                  "passport_number", "tax_id", "database_url", "connection_string"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hashed_password",
+        "passwordHash",
+        "api_key",
+        "apiKey",
+        "webhook_signing_secret",
+        "refresh_token",
+        "totp_secret",
+        "aws_access_key_id",
+        "card_number",
+        "cvv",
+        "ssn",
+        "passport_number",
+        "tax_id",
+        "database_url",
+        "connection_string",
+    ],
+)
 def test_sensitive_names_in_responses_are_found(name):
     schema = {"type": "object", "properties": {name: {"type": "string"}}}
-    assert sensitive(doc({"/x": {"get": returns(ref("S"))}}, {"S": schema})) == {f"/components/schemas/S/properties/{name}"}
+    assert sensitive(doc({"/x": {"get": returns(ref("S"))}}, {"S": schema})) == {
+        f"/components/schemas/S/properties/{name}"
+    }
 
 
 def verbose(document: dict[str, Any]) -> set[str]:
@@ -124,36 +178,70 @@ def test_error_words_only_count_in_error_responses():
     query = {"type": "object", "properties": {"sql": {"type": "string"}, "exception_dates": {"type": "array"}}}
     assert verbose(doc({"/queries": {"get": returns(ref("Q"))}}, {"Q": query})) == set()
     assert verbose(doc({"/queries": {"get": returns(ref("Q"), "500")}}, {"Q": query})) == {
-        "/components/schemas/Q/properties/sql"}
+        "/components/schemas/Q/properties/sql"
+    }
 
 
 def test_every_field_of_a_debug_object_in_an_error_is_flagged():
-    schemas = {"Err": {"type": "object", "properties": {"detail": {"type": "string"}, "debug": ref("Dbg")}},
-               "Dbg": {"type": "object", "properties": {"host": {"type": "string"}, "elapsed_ms": {"type": "integer"}}}}
+    schemas = {
+        "Err": {"type": "object", "properties": {"detail": {"type": "string"}, "debug": ref("Dbg")}},
+        "Dbg": {"type": "object", "properties": {"host": {"type": "string"}, "elapsed_ms": {"type": "integer"}}},
+    }
     assert verbose(doc({"/x": {"get": returns(ref("Err"), "default")}}, schemas)) == {
-        "/components/schemas/Err/properties/debug", "/components/schemas/Dbg/properties/host",
-        "/components/schemas/Dbg/properties/elapsed_ms"}
+        "/components/schemas/Err/properties/debug",
+        "/components/schemas/Dbg/properties/host",
+        "/components/schemas/Dbg/properties/elapsed_ms",
+    }
 
 
 def test_problem_details_and_correlation_ids_are_fine():
-    problem = {"type": "object", "properties": {k: {"type": "string"} for k in
-                                                ("type", "title", "status", "detail", "instance", "request_id",
-                                                 "trace_id", "code", "error_code", "retry_after", "message")}}
+    problem = {
+        "type": "object",
+        "properties": {
+            k: {"type": "string"}
+            for k in (
+                "type",
+                "title",
+                "status",
+                "detail",
+                "instance",
+                "request_id",
+                "trace_id",
+                "code",
+                "error_code",
+                "retry_after",
+                "message",
+            )
+        },
+    }
     assert verbose(doc({"/x": {"get": returns(ref("P"), "404")}}, {"P": problem})) == set()
 
 
 def test_inline_suppression():
-    schema = {"type": "object", "x-specreview-ignore": ["secret-in-response"], "properties": {"api_key": {"type": "string"}}}
+    schema = {
+        "type": "object",
+        "x-specreview-ignore": ["secret-in-response"],
+        "properties": {"api_key": {"type": "string"}},
+    }
     assert sensitive(doc({"/x": {"get": returns(ref("S"))}}, {"S": schema})) == set()
 
 
 def test_swagger2_body_parameters_and_definitions():
     document = {
-        "swagger": "2.0", "info": {"title": "t", "version": "1"},
-        "paths": {"/u": {"get": {"responses": {"200": {"description": "x", "schema": {"$ref": "#/definitions/U"}}}},
-                         "post": {"parameters": [{"name": "b", "in": "body", "schema": {"$ref": "#/definitions/In"}}],
-                                  "responses": {"204": {"description": "x"}}}}},
-        "definitions": {"U": {"type": "object", "properties": {"hashed_password": {"type": "string"}}},
-                        "In": {"type": "object", "properties": {"password": {"type": "string"}}}},
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/u": {
+                "get": {"responses": {"200": {"description": "x", "schema": {"$ref": "#/definitions/U"}}}},
+                "post": {
+                    "parameters": [{"name": "b", "in": "body", "schema": {"$ref": "#/definitions/In"}}],
+                    "responses": {"204": {"description": "x"}},
+                },
+            }
+        },
+        "definitions": {
+            "U": {"type": "object", "properties": {"hashed_password": {"type": "string"}}},
+            "In": {"type": "object", "properties": {"password": {"type": "string"}}},
+        },
     }
     assert sensitive(document) == {"/definitions/U/properties/hashed_password"}

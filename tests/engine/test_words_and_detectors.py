@@ -27,8 +27,18 @@ def test_split_words(name, words):
 
 
 @pytest.mark.parametrize(
-    "value", ["<jwt>", "********", "XXX-XX-XXXX", "string", "your-api-key", "<choose-a-strong-password>", "REDACTED",
-              "sk_live_EXAMPLE_KEY", "STRIPE_SECRET_KEY"],
+    "value",
+    [
+        "<jwt>",
+        "********",
+        "XXX-XX-XXXX",
+        "string",
+        "your-api-key",
+        "<choose-a-strong-password>",
+        "REDACTED",
+        "sk_live_EXAMPLE_KEY",
+        "STRIPE_SECRET_KEY",
+    ],
 )
 def test_placeholders_are_recognised(value):
     assert is_placeholder(value)
@@ -50,9 +60,20 @@ def _host_options():
 
 @pytest.mark.parametrize(
     "host",
-    ["10.8.0.21", "172.20.4.11", "192.168.1.10", "169.254.169.254", "fd12:3456::1", "db.corp.internal",
-     "support-api.helpwise.lan", "vllm-0.inference.svc.cluster.local", "consul.service.dc1.consul",
-     "imap.corp.helpwise.app", "internal-api.acme.com", "billing-internal.acme.com"],
+    [
+        "10.8.0.21",
+        "172.20.4.11",
+        "192.168.1.10",
+        "169.254.169.254",
+        "fd12:3456::1",
+        "db.corp.internal",
+        "support-api.helpwise.lan",
+        "vllm-0.inference.svc.cluster.local",
+        "consul.service.dc1.consul",
+        "imap.corp.helpwise.app",
+        "internal-api.acme.com",
+        "billing-internal.acme.com",
+    ],
 )
 def test_internal_hosts(host):
     assert is_internal_host(host, _host_options())
@@ -60,8 +81,18 @@ def test_internal_hosts(host):
 
 @pytest.mark.parametrize(
     "host",
-    ["localhost", "127.0.0.1", "::1", "203.0.113.24", "198.51.100.7", "192.0.2.1", "api.acme.io",
-     "sandbox.api.shopwave.io", "internalization.acme.com", "8.8.8.8"],
+    [
+        "localhost",
+        "127.0.0.1",
+        "::1",
+        "203.0.113.24",
+        "198.51.100.7",
+        "192.0.2.1",
+        "api.acme.io",
+        "sandbox.api.shopwave.io",
+        "internalization.acme.com",
+        "8.8.8.8",
+    ],
 )
 def test_public_hosts(host):
     assert not is_internal_host(host, _host_options())
@@ -114,8 +145,12 @@ def test_near_miss_credentials_are_not_detected(value, field):
 
 @pytest.mark.parametrize(
     ("value", "field"),
-    [("maria.gonzalez@gmail.com", "email"), ("+1 312 847 2290", "phone"), ("4539148803436467", "card_number"),
-     ("536-22-1234", "ssn")],
+    [
+        ("maria.gonzalez@gmail.com", "email"),
+        ("+1 312 847 2290", "phone"),
+        ("4539148803436467", "card_number"),
+        ("536-22-1234", "ssn"),
+    ],
 )
 def test_personal_data_is_detected(value, field):
     assert _detect("personal-data-in-example", value, field)
@@ -123,9 +158,15 @@ def test_personal_data_is_detected(value, field):
 
 @pytest.mark.parametrize(
     ("value", "field"),
-    [("sam.rivera@example.org", "email"), ("+1-202-555-0148", "phone"), ("4242424242424242", "number"),
-     ("support@acme-cloud.com", "email"), ("XXX-XX-XXXX", "ssn"), ("+44 7700 900123", "mobile"),
-     ("2024-03-02T10:00:00Z", "created_at")],
+    [
+        ("sam.rivera@example.org", "email"),
+        ("+1-202-555-0148", "phone"),
+        ("4242424242424242", "number"),
+        ("support@acme-cloud.com", "email"),
+        ("XXX-XX-XXXX", "ssn"),
+        ("+44 7700 900123", "mobile"),
+        ("2024-03-02T10:00:00Z", "created_at"),
+    ],
 )
 def test_reserved_and_test_personal_data_is_not_detected(value, field):
     assert _detect("personal-data-in-example", value, field) == []

