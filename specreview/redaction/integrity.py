@@ -1,0 +1,138 @@
+"""Reference integrity and consistency checks that `redact` runs on its own output. All walks are iterative."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from specreview.document.pointer import to_pointer
+from specreview.redaction._model import (
+    Link,
+    is_swagger2,
+    iter_containers,
+    iter_roles,
+    link_path,
+    local_ref_tokens,
+    looks_like_schema_name,
+    resolves,
+)
+
+__all__ = ["check_integrity", "dangling_refs"]
+
+# A schema with any of these may get its properties from elsewhere: its `required` is not checked.
+_OPEN_KEYWORDS = (
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "$ref",
+    "patternProperties",
+    "dependentSchemas",
+    "if",
+    "unevaluatedProperties",
+)
+
+
+def _anchors(data: Any) -> set[str]:
+    names: set[str] = set()
+    for node, _ in iter_containers(data):
+        if isinstance(node, dict):
+            for key in ("$anchor", "$dynamicAnchor"):
+                if isinstance(node.get(key), str):
+                    names.add(node[key])
+    return names
+
+
+def _iter_local_refs(data: Any) -> list[tuple[Link, str]]:
+    """(linked path of the holder, reference) for every local reference, in document order."""
+    return [
+        (link, node["$ref"])
+        for node, link in iter_containers(data)
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")
+    ]
+
+
+def _unresolved(data: Any, refs: list[tuple[Link, str]]) -> list[tuple[Link, str]]:
+    anchors: set[str] | None = None
+    out: list[tuple[Link, str]] = []
+    for where, ref in refs:
+        tokens = local_ref_tokens(ref)
+        if tokens is None:  # `#name`: a JSON Schema anchor
+            if anchors is None:
+                anchors = _anchors(data)
+            if unquote(ref[1:]) in anchors:
+                continue
+        elif resolves(data, tokens):
+            continue
+        out.append((where, ref))
+    return out
+
+
+def dangling_refs(data: Any) -> list[str]:
+    """Every local `$ref` (`#/...`) that does not resolve in `data`, each once, in document order."""
+    seen: dict[str, None] = {}
+    for _, ref in _unresolved(data, _iter_local_refs(data)):
+        seen.setdefault(ref, None)
+    return list(seen)
+
+
+def check_integrity(data: Any) -> list[str]:
+    """Human-readable consistency problems: dangling references, `required` names without a property,
+    discriminator mappings to missing schemas, security requirements naming undefined schemes."""
+    unresolved = _unresolved(data, _iter_local_refs(data))
+    problems = [
+        f"{to_pointer((*link_path(where), '$ref'))}: reference {ref!r} does not resolve" for where, ref in unresolved
+    ]
+    if not isinstance(data, dict):
+        return problems
+    swagger2 = is_swagger2(data)
+    if swagger2:
+        schemes = data.get("securityDefinitions")
+        schemas: Any = data.get("definitions")
+    else:
+        components = data.get("components") if isinstance(data.get("components"), dict) else {}
+        schemes = components.get("securitySchemes")
+        schemas = components.get("schemas")
+    scheme_names = set(schemes) if isinstance(schemes, dict) else set()
+    schema_names = set(schemas) if isinstance(schemas, dict) else set()
+
+    for node, role, link in iter_roles(data):
+        # (pointer suffix, message) pairs; the node's pointer is only built when there is a problem
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        if role == "schema" and isinstance(node, dict):
+            found.extend(((), f"required property {name!r} is not defined") for name in _undefined_required(node))
+        elif role == "discriminator" and isinstance(node, dict) and isinstance(node.get("mapping"), dict):
+            for name, value in node["mapping"].items():
+                if not isinstance(value, str):
+                    continue
+                if value.startswith("#"):
+                    tokens = local_ref_tokens(value)
+                    missing = tokens is not None and not resolves(data, tokens)
+                else:
+                    missing = looks_like_schema_name(value) and value not in schema_names
+                if missing:
+                    found.append((("mapping", name), "mapping to a missing schema"))
+        elif role == "securityList" and isinstance(node, list):
+            for i, requirement in enumerate(node):
+                if isinstance(requirement, dict):
+                    found.extend(
+                        ((i,), f"security scheme {name!r} is not defined")
+                        for name in requirement
+                        if name not in scheme_names
+                    )
+        if found:
+            path = link_path(link)
+            problems.extend(f"{to_pointer((*path, *suffix))}: {message}" for suffix, message in found)
+    return problems
+
+
+def _undefined_required(schema: dict[str, Any]) -> list[str]:
+    properties = schema.get("properties")
+    required = schema.get("required")
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        return []
+    if any(k in schema for k in _OPEN_KEYWORDS):
+        return []
+    extra = schema.get("additionalProperties")
+    if extra is True or isinstance(extra, dict):
+        return []
+    return [n for n in required if isinstance(n, str) and n not in properties]
