@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specreview.checks import CHECKS
+from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
 from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer
@@ -48,13 +49,15 @@ class RawFinding:
     finding: Finding
     path: Path
     spans: tuple[str, ...] = ()
+    name: str = ""
 
 
 class Review:
     """The indexes one document's review shares across rules."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, allow: Allowances | None = None) -> None:
         self.document = document
+        self.allow = allow or Allowances()
         self.doc = document.data
         self.flows: FlowMap = analyse_flows(self.doc)
         self.index = KeyIndex(self.doc, INDEX_KEYS)
@@ -70,7 +73,7 @@ class Review:
                 continue
             for raw in self._run_rule(rule):
                 key = (rule.id, raw.finding.pointer)
-                if key not in found and not self._suppressed(raw.path, rule):
+                if key not in found and not self._suppressed(raw.path, rule) and not self._allowed(raw):
                     found[key] = raw
         return list(found.values())
 
@@ -140,7 +143,9 @@ class Review:
                 hits = memo.get(key) if siblings is None else None
                 if hits is None:
                     ctx = ValueContext(field=field, siblings=siblings, in_text=in_text)
-                    hits = tuple(self._detect(match, text, ctx, options))
+                    hits = tuple(
+                        h for h in self._detect(match, text, ctx, options) if h.span.lower() not in self.allow.hosts
+                    )
                     if siblings is None:
                         memo[key] = hits
                 if hits:
@@ -207,7 +212,15 @@ class Review:
             column=location[1] if location else None,
             value_hash=hash_value(value) if value is not None else "",
         )
-        return RawFinding(finding, path, spans)
+        return RawFinding(finding, path, spans, name)
+
+    def _allowed(self, raw: RawFinding) -> bool:
+        """Accepted in the configuration: an allowed name, or a pointer at or below an allowed one."""
+        allow = self.allow
+        if raw.name and raw.name in allow.names:
+            return True
+        pointer = raw.finding.pointer
+        return any(pointer == p or pointer.startswith(p + "/") for p in allow.pointers)
 
     def _suppressed(self, path: Path, rule: Rule) -> bool:
         node: Any = self.doc
@@ -315,5 +328,5 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
     return (email.lower(),) if isinstance(email, str) else ()
 
 
-def review_document(document: Document, rules: Iterable[Rule]) -> list[RawFinding]:
-    return Review(document).run(rules)
+def review_document(document: Document, rules: Iterable[Rule], allow: Allowances | None = None) -> list[RawFinding]:
+    return Review(document, allow).run(rules)

@@ -1,0 +1,127 @@
+"""The typer application, the exit codes, and what every command shares (options, error handling, setup).
+
+Each command lives in its own module beside this one and registers itself on `app`; only the CLI prints or
+exits. Every user-caused failure is a SpecreviewError: one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Sequence
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from specreview import __version__
+from specreview.errors import SpecreviewError
+
+if TYPE_CHECKING:
+    from specreview.config import Config
+    from specreview.document.fetch import FetchOptions
+    from specreview.ruleset.model import Rule
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    OK = 0  # nothing at or above --fail-on
+    FINDINGS = 1  # findings at or above --fail-on (or, for diff, something new leaks)
+    ERROR = 2  # usage error, unreadable document, rule or config file, unsafe output
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+app = typer.Typer(
+    name="specreview",
+    help="Review and redact OpenAPI documents before they go public.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"specreview: error: {message}", err=True)
+    return typer.Exit(ExitCode.ERROR)
+
+
+def handles_errors(func: F) -> F:
+    """Turn SpecreviewError (and, as a last resort, any bug) into one line and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SpecreviewError as exc:
+            raise fail(str(exc)) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise fail("interrupted") from None
+        except Exception as exc:  # a bug: one line; SPECREVIEW_DEBUG=1 shows the traceback
+            if os.environ.get("SPECREVIEW_DEBUG"):
+                raise
+            raise fail(f"internal error ({type(exc).__name__}: {exc}); please report it") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"specreview {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Review and redact OpenAPI documents before they go public."""
+
+
+# ---- options shared by several commands ---------------------------------------------------------------
+RulesDirOpt = Annotated[list[Path], typer.Option("--rules-dir", help="Extra directory of rule files.")]
+ConfigOpt = Annotated[
+    str | None, typer.Option("--config", help="Config file (default: specreview.yaml or pyproject.toml).")
+]
+HeaderOpt = Annotated[list[str], typer.Option("--header", "-H", help="HTTP header for URLs, 'Name: value'.")]
+TimeoutOpt = Annotated[float, typer.Option(help="Seconds to wait for a URL.")]
+MaxBytesOpt = Annotated[int, typer.Option(help="Largest document accepted, in bytes.")]
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def parse_headers(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """`Name: value` pairs; the value is never echoed back, even in an error."""
+    headers = []
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise SpecreviewError("--header takes 'Name: value' (no colon found)")
+        headers.append((name.strip(), content.strip()))
+    return tuple(headers)
+
+
+def setup(config_path: str | None, rules_dirs: Sequence[Path]) -> tuple[Config, list[Rule]]:
+    """The configuration and the rules it selects: loaded, and validated, before any document is read."""
+    from specreview.config import load_config
+    from specreview.ruleset.load import load_rules
+
+    config = load_config(config_path)
+    rules = config.apply(load_rules([*config.rule_dirs, *rules_dirs]))
+    return config, rules
+
+
+def fetch_options(headers: Sequence[str], timeout: float, max_bytes: int) -> FetchOptions:
+    from specreview.document.fetch import FetchOptions
+
+    return FetchOptions(timeout=timeout, max_bytes=max_bytes, headers=parse_headers(headers))

@@ -1,0 +1,69 @@
+"""`specreview redact SOURCE -o OUT`: write a copy with the findings removed that is still valid OpenAPI."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from specreview.cli.app import (
+    DEFAULT_MAX_BYTES,
+    ConfigOpt,
+    HeaderOpt,
+    MaxBytesOpt,
+    RulesDirOpt,
+    TimeoutOpt,
+    app,
+    fetch_options,
+    handles_errors,
+    setup,
+)
+
+
+@app.command()
+@handles_errors
+def redact(
+    source: Annotated[str, typer.Argument(help="File, '-' for stdin, or an http(s) URL.", show_default=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="Where to write the redacted document ('-': stdout).")],
+    changes: Annotated[str | None, typer.Option(help="Write the change log (JSON) to this file.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing output file.")] = False,
+    validate: Annotated[
+        bool, typer.Option(help="Also run openapi-spec-validator on the output (slow on big documents).")
+    ] = False,
+    config: ConfigOpt = None,
+    rules_dir: RulesDirOpt = [],  # noqa: B006 - typer reads defaults, never mutates them
+    header: HeaderOpt = [],  # noqa: B006
+    timeout: TimeoutOpt = 10.0,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
+    from specreview.document.emit import dump
+    from specreview.document.load import load_document
+    from specreview.output import write_atomic
+    from specreview.redactor import redact_document
+
+    settings, rules = setup(config, rules_dir)
+    document = load_document(source, max_bytes=max_bytes, fetch_options=fetch_options(header, timeout, max_bytes))
+    result = redact_document(document, rules, allow=settings.allow)
+    if validate:
+        validate_output(result.data, document.source)
+    text = dump(result.data, document.format, like_text=document.text)
+    inputs = [source] if source != "-" else []
+    if changes is not None:
+        log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
+        write_atomic(changes, json.dumps({"changes": log}, indent=2) + "\n", force=force, inputs=inputs)
+    write_atomic(output, text, force=force, inputs=inputs)
+    typer.echo(f"specreview: {result.redacted} findings redacted, {len(result.changes)} changes -> {output}", err=True)
+
+
+def validate_output(data: dict[str, Any], source: str) -> None:
+    from openapi_spec_validator import validate as validate_spec
+
+    from specreview.errors import RedactionError
+
+    try:
+        validate_spec(data)
+    except Exception as exc:  # the validator raises several unrelated types
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise RedactionError(f"{source}: redacted output does not validate, nothing written: {first}") from None

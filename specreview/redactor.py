@@ -1,0 +1,117 @@
+"""`specreview redact`: turn findings into redaction actions, apply them, and refuse unsafe output.
+
+The planner decides what "remove" means for each kind of location (a server entry rather than its `url`, a
+masked span rather than a whole description). After applying, the output is reviewed again: if any redacting
+rule still fires, or a `$ref` dangles, nothing is written (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from specreview.config import Allowances
+from specreview.document.model import Document
+from specreview.document.pointer import Path, resolve_tokens, to_pointer
+from specreview.engine import RawFinding, review_document
+from specreview.errors import RedactionError
+from specreview.redaction import Action, Change, apply_redactions, check_integrity
+from specreview.ruleset.model import Rule
+from specreview.selectors import TEXT_KEYS
+
+_SERVER_PARTS = ("url", "variables")
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    data: dict[str, Any]
+    changes: list[Change]
+    findings: list[RawFinding]
+    redacted: int  # findings a redacting rule acted on
+
+
+def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dict[str, Rule]) -> list[Action]:
+    actions: list[Action] = []
+    for raw in findings:
+        rule = rules[raw.finding.rule]
+        if rule.redact == "none":
+            continue
+        path = raw.path
+        if rule.redact == "mask" or (path and path[-1] in TEXT_KEYS and isinstance(_get(doc, path), str)):
+            if raw.spans:
+                actions.append(Action(to_pointer(path), "mask", rule.id, raw.spans))
+            continue
+        target = path[:-1] if rule.redact == "remove-parent" else path
+        target = _server_entry(target) or target
+        if not target:
+            continue
+        actions.append(Action(to_pointer(target), "remove", rule.id))
+        actions.extend(_example_residue(doc, target, rule.id))
+    return actions
+
+
+def _server_entry(path: Path) -> Path | None:
+    """A finding in a server's url or variables removes the whole server entry."""
+    for i in range(len(path) - 2, -1, -1):
+        if (
+            path[i] == "servers"
+            and isinstance(path[i + 1], int)
+            and (len(path) == i + 2 or path[i + 2] in _SERVER_PARTS)
+        ):
+            return path[: i + 2]
+    return None
+
+
+def _example_residue(doc: dict[str, Any], target: Path, rule_id: str) -> list[Action]:
+    """A removed schema property must not live on in its schema's examples."""
+    if len(target) < 2 or target[-2] != "properties":
+        return []
+    schema = _get(doc, target[:-2])
+    name = target[-1]
+    if not isinstance(schema, dict):
+        return []
+    out = []
+    example = schema.get("example")
+    if isinstance(example, dict) and name in example:
+        out.append(Action(to_pointer((*target[:-2], "example", name)), "remove", rule_id))
+    examples = schema.get("examples")
+    if isinstance(examples, list):
+        for i, item in enumerate(examples):
+            if isinstance(item, dict) and name in item:
+                out.append(Action(to_pointer((*target[:-2], "examples", i, name)), "remove", rule_id))
+    return out
+
+
+def _get(doc: Any, path: Path) -> Any:
+    try:
+        return resolve_tokens(doc, path)
+    except KeyError:
+        return None
+
+
+def redact_document(
+    document: Document,
+    rules: Sequence[Rule],
+    *,
+    allow: Allowances | None = None,
+    drop_extensions: Sequence[str] = (),
+) -> RedactionResult:
+    by_id = {r.id: r for r in rules}
+    findings = review_document(document, rules, allow)
+    actions = plan_actions(document.data, findings, by_id)
+    data, changes = apply_redactions(document.data, actions, drop_extensions=drop_extensions)
+    problems = check_integrity(data)
+    if problems:
+        raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
+    residue = [
+        r.finding
+        for r in review_document(Document(document.source, data, document.format), rules, allow)
+        if by_id[r.finding.rule].redact != "none"
+    ]
+    if residue:
+        first = residue[0]
+        more = f" (and {len(residue) - 1} more)" if len(residue) > 1 else ""
+        raise RedactionError(f"redaction left {first.rule} at {first.pointer}{more}; nothing written")
+    redacted = sum(1 for r in findings if by_id[r.finding.rule].redact != "none")
+    return RedactionResult(data, changes, findings, redacted)

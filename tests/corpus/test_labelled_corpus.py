@@ -1,0 +1,56 @@
+"""The shared labelled corpus (../shared/corpus/labelled): findings and redaction match every label exactly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from labelling import label_mismatches, redaction_mismatches
+from openapi_spec_validator import validate
+
+from specreview.api import as_document, default_rules, review
+from specreview.redaction import dangling_refs
+from specreview.redactor import redact_document
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+CORPUS = SHARED / "corpus" / "labelled"
+LABEL_FILES = sorted(CORPUS.glob("*.labels.yaml")) if CORPUS.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not LABEL_FILES, reason="../shared/corpus/labelled is not beside this checkout")
+
+
+def load(label_file: Path) -> tuple[dict, dict]:
+    labels = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+    return labels, json.loads((CORPUS / labels["spec"]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("label_file", LABEL_FILES, ids=lambda p: p.name.split(".")[0])
+def test_findings_match_the_labels(label_file):
+    labels, document = load(label_file)
+    findings = {(f.category, f.pointer) for f in review(document).findings}
+    assert label_mismatches(labels, findings) == []
+
+
+@pytest.mark.parametrize("label_file", LABEL_FILES, ids=lambda p: p.name.split(".")[0])
+def test_redaction_meets_the_contract(label_file):
+    labels, document = load(label_file)
+    result = redact_document(as_document(document), default_rules())
+    validate(result.data)
+    assert dangling_refs(result.data) == []
+    assert redaction_mismatches(labels, result.data) == []
+
+
+def test_the_shared_scorer_reports_no_miss_no_false_positive():
+    scorer = SHARED / "tools" / "score_labelled.py"
+    cmd = f"{sys.executable} -m specreview"
+    result = subprocess.run(
+        [sys.executable, str(scorer), str(CORPUS), "--cmd", cmd], capture_output=True, text=True, timeout=600
+    )
+    last = result.stdout.strip().splitlines()[-1].split()
+    precision, recall, crashes = float(last[1]), float(last[3]), int(last[7])
+    done, total = map(int, last[5].split("/"))
+    assert (precision, recall, crashes, done) == (1.0, 1.0, 0, total), result.stdout

@@ -1,0 +1,93 @@
+"""A malformed rule file is rejected at load with its file, line and reason, before any document is read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specreview.errors import RuleLoadError
+from specreview.ruleset.load import load_rule_file, load_rules
+
+GOOD = """\
+id: {id}
+category: internal-path
+severity: warning
+summary: A path names an internal ticket
+message: "Path segment '{{kind}}' looks like a ticket id"
+given: "#PathItem"
+match:
+  on: path
+  regex: '^[A-Z]+-\\d+$'
+redact: remove
+metadata: {{cwe: [CWE-200], owasp: ["API9:2023"]}}
+docs:
+  what: Finds paths with a segment like `ACC-1182`.
+  why: Ticket ids leak the tracker.
+  fix: Rename the route, or `include_in_schema=False`.
+"""
+
+
+def write_rule(tmp_path: Path, text: str, name: str = "ticket-id-in-path") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_a_good_user_rule_loads_and_runs(tmp_path):
+    write_rule(tmp_path, GOOD.format(id="ticket-id-in-path"))
+    rules = load_rules([tmp_path])
+    from specreview.api import review
+
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/ACC-1182/run": {}}}
+    found = [f for f in review(doc, rules).findings if f.rule == "ticket-id-in-path"]
+    assert [f.pointer for f in found] == ["/paths/~1ACC-1182~1run"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason", "line"),
+    [
+        ("severity: warning", "severity: loud", "severity must be one of", 3),
+        ("  on: path", "  on: path\n  colour: red", "unknown key 'colour' in match", 9),
+        ("  regex: '^[A-Z]+-\\d+$'", "  regex: '^[A-Z+'", "invalid regex", 9),
+        ('given: "#PathItem"', 'given: "$.paths[?("', "invalid JSONPath", 6),
+        ('given: "#PathItem"', 'given: "#Nope"', "unknown alias", 6),
+        ("redact: remove", "redact: shred", "redact must be one of", 10),
+        ("category: internal-path", "category: spicy", "unknown category", 2),
+        ("summary: A path names an internal ticket\n", "", "missing required key 'summary'", None),
+        ("id: ticket-id-in-path", "id: other-name", "must equal the file name stem", 1),
+        ("docs:", "extra: 1\ndocs:", "unknown key 'extra'", 12),
+        ("  on: path", "  on: path\n  detect: [telepathy]", "unknown detector", 9),
+    ],
+)
+def test_malformed_rules_name_file_line_and_reason(tmp_path, old, new, reason, line):
+    text = GOOD.format(id="ticket-id-in-path")
+    assert old in text
+    path = write_rule(tmp_path, text.replace(old, new))
+    with pytest.raises(RuleLoadError) as caught:
+        load_rule_file(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert reason in message
+    if line is not None:
+        assert caught.value.line == line
+
+
+def test_duplicate_ids_are_rejected(tmp_path):
+    write_rule(tmp_path, GOOD.format(id="internal-path"), name="internal-path")
+    with pytest.raises(RuleLoadError, match="duplicate rule id 'internal-path'"):
+        load_rules([tmp_path])
+
+
+def test_cli_rejects_a_bad_rule_dir_before_reading_documents(tmp_path):
+    write_rule(tmp_path, GOOD.format(id="ticket-id-in-path").replace("severity: warning", "severity: loud"))
+    result = subprocess.run(
+        [sys.executable, "-m", "specreview", "check", "does-not-exist.json", "--rules-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "ticket-id-in-path.yaml:3" in result.stderr
+    assert "does-not-exist" not in result.stderr
