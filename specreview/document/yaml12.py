@@ -174,6 +174,10 @@ def load_yaml(text: str, source: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> 
 
 def _marked_error(source: str, exc: yaml.MarkedYAMLError) -> DocumentError:
     mark = exc.problem_mark or exc.context_mark
+    if "maximum nesting depth" in str(exc.problem or exc.context or ""):
+        # libyaml (bundled with PyYAML >= 6.0.4) has its own depth limit; say it the same way as ours.
+        reason = "nesting too deep (more than libyaml's limit)"
+        return DocumentError(source, reason, *((mark.line + 1, mark.column + 1) if mark else ()))
     reason = "invalid YAML: " + (exc.problem or exc.context or "syntax error")
     if exc.context and exc.problem:
         reason += f" ({exc.context}"

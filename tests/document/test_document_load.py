@@ -170,7 +170,7 @@ def test_deep_nesting_is_rejected_without_recursion_error(text: str) -> None:
     started = time.monotonic()
     error = parse_error(text)
     assert "nesting too deep" in error.reason
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # a hang guard, not a speed target
 
 
 def test_nesting_within_recursion_limit_but_too_deep_is_rejected() -> None:
