@@ -64,8 +64,39 @@ def size_text(n: int) -> str:
     return f"{n:,} bytes"
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a server answered to one GET, after redirects: status, media type, body (read only for a 200)."""
+
+    url: str  # the final URL, credentials included: pass it through display_url before showing it
+    status: int
+    media_type: str  # lower-cased, without parameters: "application/json", "" when not given
+    body: bytes
+    same_origin: bool  # the final URL has the origin of the URL asked for (and so received the headers)
+
+
 def fetch(url: str, options: FetchOptions | None = None) -> tuple[bytes, str]:
-    """GET a document; returns (body, final URL after redirects, credentials included). Raises DocumentError."""
+    """GET a document; returns (body, final URL after redirects, credentials included). Raises DocumentError.
+
+    Anything but a 200 carrying something that can be a JSON or YAML document is an error.
+    """
+    options = options or FetchOptions()
+    source = display_url(url)
+    answer = request(url, options)
+    if answer.status != 200:
+        raise DocumentError(source, _status_reason(answer.status, answer.same_origin, options))
+    kind = not_a_document(answer)
+    if kind:
+        raise DocumentError(source, f"the server sent {kind}, not a JSON or YAML document")
+    return answer.body, answer.url
+
+
+def request(
+    url: str, options: FetchOptions | None = None, *, read_body_of: frozenset[int] = frozenset({200})
+) -> Answer:
+    """GET `url`, following at most `options.max_redirects` http(s) redirects; the body is read (within the
+    size and time limits) only when the final status is in `read_body_of`. Raises DocumentError on transport
+    failures (timeouts, refused connections, TLS), never for an HTTP status."""
     options = options or FetchOptions()
     source = display_url(url)
     _check_url(url, source, redirected=False)
@@ -83,10 +114,10 @@ def fetch(url: str, options: FetchOptions | None = None) -> tuple[bytes, str]:
                     if response.status_code in _REDIRECTS and location:
                         current = _redirect_target(response.url, location, source)
                         continue
-                    if response.status_code != 200:
-                        raise DocumentError(source, _status_reason(response.status_code, same_origin, options))
-                    body = _read_body(response, options, source, deadline)
-                    return body, str(response.url)
+                    status = response.status_code
+                    body = _read_body(response, options, source, deadline) if status in read_body_of else b""
+                    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    return Answer(str(response.url), status, media_type, body, same_origin)
             raise DocumentError(source, f"too many redirects (more than {options.max_redirects})")
     except httpx.ConnectTimeout:
         raise DocumentError(source, f"timed out connecting after {options.timeout:g} s") from None
@@ -99,6 +130,30 @@ def fetch(url: str, options: FetchOptions | None = None) -> tuple[bytes, str]:
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         # httpx messages may quote a request header, so only the kind of failure is reported.
         raise DocumentError(source, f"request failed ({type(exc).__name__})") from None
+
+
+# Media types that are never an OpenAPI document; anything else (including text/plain and
+# application/octet-stream, which static file servers use for YAML) is left to the parser to judge.
+_NOT_DOCUMENT_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "text/xml", "application/xml", "application/pdf"}
+)
+_NOT_DOCUMENT_PREFIXES = ("image/", "audio/", "video/", "font/")
+
+
+def not_a_document(answer: Answer) -> str:
+    """What the answer is when it cannot be a JSON or YAML document ("an HTML page"), else ""."""
+    media = answer.media_type
+    if media in ("text/html", "application/xhtml+xml") or _looks_like_markup(answer.body):
+        return "an HTML page" if media in ("text/html", "application/xhtml+xml", "") else f"markup ({media})"
+    if media in _NOT_DOCUMENT_TYPES or media.startswith(_NOT_DOCUMENT_PREFIXES):
+        return f"{media} content"
+    return ""
+
+
+def _looks_like_markup(body: bytes) -> bool:
+    """An HTML or XML body: YAML would read it as one long string and report something less helpful."""
+    start = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body"))
 
 
 def _check_url(url: str, source: str, *, redirected: bool) -> None:

@@ -1,0 +1,121 @@
+"""`specreview probe BASE_URL`: report docs that answer without credentials, then review the description found."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from specreview import __version__
+from specreview.cli.app import (
+    DEFAULT_MAX_BYTES,
+    CaBundleOpt,
+    ConfigOpt,
+    ExitCode,
+    FailOn,
+    HeaderEnvOpt,
+    InsecureOpt,
+    MaxBytesOpt,
+    RulesDirOpt,
+    TimeoutOpt,
+    app,
+    fail,
+    fetch_options,
+    handles_errors,
+    setup,
+)
+from specreview.probe import Environment, Expectation
+from specreview.reporters import FORMATS
+
+# The same --format choices as check, whatever reporters are registered.
+ProbeFormat = Enum("ProbeFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+@app.command()
+@handles_errors
+def probe(
+    base_url: Annotated[
+        str, typer.Argument(help="The service's base URL, e.g. https://api.example.com", show_default=False)
+    ],
+    path: Annotated[list[str], typer.Option("--path", help="Another path that must not be public (repeatable).")] = [],  # noqa: B006
+    env: Annotated[
+        Environment | None, typer.Option(help="Where the service runs; sets the severity (default: production).")
+    ] = None,
+    expect: Annotated[
+        Expectation | None, typer.Option(help="'public' when the docs are published on purpose (default: private).")
+    ] = None,
+    output_format: Annotated[ProbeFormat, typer.Option("--format", "-f", help="Report format.")] = "text",  # type: ignore[valid-type,assignment]
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity [default: error].")
+    ] = None,
+    show_info: Annotated[bool, typer.Option(help="List info findings (weak inputs) one by one.")] = False,
+    config: ConfigOpt = None,
+    rules_dir: RulesDirOpt = [],  # noqa: B006 - typer reads defaults, never mutates them
+    header: Annotated[
+        list[str], typer.Option("--header", "-H", help="Header used only to fetch a non-public description for review.")
+    ] = [],  # noqa: B006
+    header_env: HeaderEnvOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = False,
+    timeout: TimeoutOpt = 10.0,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Check a running service: do /docs, /redoc, /openapi.json answer without credentials? Then review the
+    description found. Exit codes as for check."""
+    from specreview.engine import review_document
+    from specreview.findings import DocumentInfo, Report, Severity
+    from specreview.probe import DOCS_EXPOSURE_RULE, exposure_findings, probe_config
+    from specreview.probe import probe as run_probe
+    from specreview.reporters import REPORTERS, RenderContext
+
+    settings, rules = setup(config, rules_dir)
+    configured = probe_config(settings.raw, str(settings.path or "config"))
+    environment = env or configured.get("env") or Environment.production
+    expectation = expect or configured.get("expect") or Expectation.private
+    options = fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure)
+    result = run_probe(base_url, options, [*configured.get("paths", []), *path], review_headers=options.headers)
+
+    report = Report()
+    if expectation is Expectation.private:
+        report.findings.extend(exposure_findings(result, environment))
+    elif result.document is None:
+        raise fail(f"{result.base_url}: --expect public, but no OpenAPI description answered")
+    if result.document is not None:
+        document = result.document
+        report.documents.append(DocumentInfo(document.source, document.version, document.title))
+        report.findings.extend(raw.finding for raw in review_document(document, rules, settings.allow))
+        if not result.document_public:
+            typer.echo(
+                f"specreview: no public description; reviewed {document.source} with the given headers", err=True
+            )
+    else:
+        typer.echo(
+            f"specreview: no OpenAPI description reachable at {result.base_url}; nothing else to review", err=True
+        )
+
+    context = RenderContext(
+        rules={DOCS_EXPOSURE_RULE.id: DOCS_EXPOSURE_RULE, **{r.id: r for r in rules}},
+        tool_version=__version__,
+        show_info=show_info,
+        color=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+    )
+    _write(REPORTERS[output_format.value](report, context), output)
+    threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
+    worst = report.worst()
+    if threshold != "never" and worst is not None and worst.at_least(Severity(threshold)):
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from specreview.output import write_atomic
+
+    write_atomic(str(Path(output)), text, force=True)
