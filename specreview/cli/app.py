@@ -95,6 +95,12 @@ ConfigOpt = Annotated[
     str | None, typer.Option("--config", help="Config file (default: specreview.yaml or pyproject.toml).")
 ]
 HeaderOpt = Annotated[list[str], typer.Option("--header", "-H", help="HTTP header for URLs, 'Name: value'.")]
+_HEADER_ENV_HELP = "HTTP header for URLs, 'Name:ENVVAR': the value is read from that environment variable."
+HeaderEnvOpt = Annotated[list[str], typer.Option("--header-env", help=_HEADER_ENV_HELP)]
+CaBundleOpt = Annotated[
+    Path | None, typer.Option("--ca-bundle", help="PEM file of CA certificates to trust for https URLs.")
+]
+InsecureOpt = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates (not recommended).")]
 TimeoutOpt = Annotated[float, typer.Option(help="Seconds to wait for a URL.")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Largest document accepted, in bytes.")]
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -121,7 +127,44 @@ def setup(config_path: str | None, rules_dirs: Sequence[Path]) -> tuple[Config, 
     return config, rules
 
 
-def fetch_options(headers: Sequence[str], timeout: float, max_bytes: int) -> FetchOptions:
+def header_from_env(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """`Name:ENVVAR` pairs -> (Name, value of $ENVVAR); errors name the variable, never its value."""
+    headers = []
+    for value in values:
+        name, sep, variable = value.partition(":")
+        name, variable = name.strip(), variable.strip()
+        if not sep or not name or not variable:
+            raise SpecreviewError("--header-env takes 'Name:ENVVAR', e.g. 'Authorization:API_TOKEN'")
+        content = os.environ.get(variable)
+        if content is None:
+            raise SpecreviewError(f"--header-env {name}: environment variable {variable} is not set")
+        headers.append((name, content.strip()))
+    return tuple(headers)
+
+
+def fetch_options(
+    headers: Sequence[str],
+    timeout: float,
+    max_bytes: int,
+    header_env: Sequence[str] = (),
+    ca_bundle: Path | None = None,
+    insecure: bool = False,
+) -> FetchOptions:
+    """The fetch settings the shared options describe; bad values are usage errors (exit 2)."""
     from specreview.document.fetch import FetchOptions
 
-    return FetchOptions(timeout=timeout, max_bytes=max_bytes, headers=parse_headers(headers))
+    if timeout <= 0:
+        raise SpecreviewError("--timeout must be a positive number of seconds")
+    if max_bytes <= 0:
+        raise SpecreviewError("--max-bytes must be a positive number")
+    if insecure and ca_bundle is not None:
+        raise SpecreviewError("--insecure and --ca-bundle contradict each other: give one")
+    if ca_bundle is not None and not ca_bundle.is_file():
+        raise SpecreviewError(f"--ca-bundle {ca_bundle}: no such file")
+    return FetchOptions(
+        timeout=timeout,
+        max_bytes=max_bytes,
+        headers=parse_headers(headers) + header_from_env(header_env),
+        verify=not insecure,
+        ca_bundle=str(ca_bundle) if ca_bundle is not None else None,
+    )
