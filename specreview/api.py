@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specreview.document.model import Document
 from specreview.engine import RawFinding, review_document
 from specreview.findings import DocumentInfo, Report
 from specreview.ruleset.load import load_rules
 from specreview.ruleset.model import Rule
+
+if TYPE_CHECKING:
+    from specreview.config import Allowances
+    from specreview.redaction import Change
 
 
 def as_document(document: Document | dict[str, Any], source: str = "<document>") -> Document:
@@ -41,3 +45,17 @@ def review(document: Document | dict[str, Any], rules: Sequence[Rule] | None = N
         documents=[DocumentInfo(doc.source, doc.version, doc.title)],
         findings=[r.finding for r in raw],
     )
+
+
+def redact(
+    document: Document | dict[str, Any], rules: Sequence[Rule] | None = None, allow: Allowances | None = None
+) -> tuple[dict[str, Any], list[Change]]:
+    """A redacted copy of the document and the list of changes made; the input is not modified.
+
+    Fails closed: raises RedactionError (and returns nothing) when the copy would still leak or be inconsistent.
+    """
+    from specreview.redactor import redact_document
+
+    doc = as_document(document)
+    result = redact_document(doc, default_rules() if rules is None else rules, allow=allow)
+    return result.data, list(result.changes)
