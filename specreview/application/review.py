@@ -10,7 +10,7 @@ from specreview.application.load import app_document, import_app
 from specreview.config import Allowances
 from specreview.document.model import Document
 from specreview.engine import review_document
-from specreview.findings import Finding
+from specreview.findings import DocumentInfo, Finding, Report
 from specreview.ruleset.model import Rule
 
 
@@ -22,3 +22,12 @@ def review_app(
     document = app_document(app, app_path)
     findings = [raw.finding for raw in review_document(document, rules, allow)]
     return document, CodeMap(app, app_path).attach(findings)
+
+
+def add_app_review(
+    report: Report, app_path: str, app_dir: str | Path | None, rules: Sequence[Rule], allow: Allowances | None
+) -> None:
+    """Review `app_path` into `report` (what `check --app` adds to the documents given as sources)."""
+    document, findings = review_app(app_path, app_dir, rules, allow)
+    report.documents.append(DocumentInfo(document.source, document.version, document.title))
+    report.findings.extend(findings)

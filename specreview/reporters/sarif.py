@@ -144,6 +144,10 @@ def _locations(finding: Finding) -> list[dict[str, Any]]:
         extra: dict[str, Any] = {"physicalLocation": physical}
         if code.symbol:
             extra["message"] = {"text": f"Defined in code as {code.symbol}"}
+        if finding.line is None:
+            # A generated document (check --app) has no file to annotate: the code that generates it is the place.
+            extra["logicalLocations"] = primary["logicalLocations"]
+            return [extra]
         locations.append(extra)
     return locations
 
