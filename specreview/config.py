@@ -10,6 +10,15 @@
       pointers: ["/components/schemas/Legacy"]  # nothing reported at or below these
       hosts: [build.corp.example.net]         # hosts the internal-host rule accepts
     fail_on: warning
+    targets:                                  # what `specreview review` (or `check` with no SOURCE) reviews
+      - specs/*.openapi.json                  # a file or a glob, relative to the config file
+      - name: billing                         # a URL; header values come from the environment, never the file
+        source: https://billing.internal.example/openapi.json
+        headers: {Authorization: "Bearer ${BILLING_TOKEN}"}
+    output:
+      dir: specreview-reports                 # one report per target, plus an index
+      formats: [json, sarif, html]
+    baseline: specreview-baseline.json        # report only findings not accepted in this file
 
 The search starts in the working directory and walks up to the repository root, like ruff's.
 """
@@ -17,9 +26,11 @@ The search starts in the working directory and walks up to the repository root, 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +41,15 @@ from specreview.findings import Severity
 from specreview.ruleset.model import Rule
 
 CONFIG_NAMES = ("specreview.yaml", ".specreview.yaml", "specreview.yml")
-_TOP_KEYS = {"rules", "allow", "fail_on", "targets", "output", "baseline"}
+_TOP_KEYS = {"rules", "allow", "fail_on", "targets", "output", "baseline", "probe"}
 _RULE_KEYS = {"disable", "enable", "severity", "dirs"}
 _ALLOW_KEYS = {"names", "pointers", "hosts"}
+_TARGET_KEYS = {"name", "source", "headers"}
+_OUTPUT_KEYS = {"dir", "formats"}
+# `${NAME}` in a header value: the only way a header gets a value, so no token is ever written in a config file.
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_GLOB_CHARS = frozenset("*?[")
+DEFAULT_OUTPUT_DIR = "specreview-reports"
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,62 @@ class Allowances:
 
 
 @dataclass(frozen=True)
+class Target:
+    """One entry of `targets`: a file, a glob or an http(s) URL, with headers whose values are `${VAR}` templates."""
+
+    source: str  # a URL, a path or a glob, as written in the config
+    name: str = ""  # the name reports use; for a glob, each file is named by its path as matched
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (name, template), never resolved here
+    base: Path = Path()  # relative paths and globs are relative to the config file's directory
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.lower().startswith(("http://", "https://"))
+
+    @property
+    def is_glob(self) -> bool:
+        return not self.is_url and any(c in _GLOB_CHARS for c in self.source)
+
+    def expand(self) -> list[tuple[str, str]]:
+        """(name, location) pairs: the URL, the file, or every file the glob matches (sorted; none is an error)."""
+        if self.is_url:
+            return [(self.name or self.source, self.source)]
+        if not self.is_glob:
+            return [(self.name or self.source, str(self.base / self.source))]
+        pattern = self.source
+        if Path(pattern).is_absolute():
+            anchor = Path(Path(pattern).anchor)
+            matches = sorted(anchor.glob(str(Path(pattern).relative_to(anchor))))
+        else:
+            matches = sorted(self.base.glob(pattern))
+        files = [m for m in matches if m.is_file()]
+        if not files:
+            raise ConfigError(f"target {self.source}: no file matches")
+        return [(_display(m, self.base), str(m)) for m in files]
+
+    def resolve_headers(self, environ: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+        """Header values with `${VAR}` substituted; a missing variable is named in the error, no value ever is."""
+        env = os.environ if environ is None else environ
+        resolved = []
+        for header, template in self.headers:
+            missing = [m.group(1) for m in _ENV_REFERENCE.finditer(template) if m.group(1) not in env]
+            if missing:
+                raise ConfigError(
+                    f"target {self.name or self.source}: header {header}: environment variable {missing[0]} is not set"
+                )
+            resolved.append((header, _ENV_REFERENCE.sub(lambda m: env[m.group(1)], template)))
+        return tuple(resolved)
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Where `review` writes one report per target, and in which formats."""
+
+    dir: Path | None = None
+    formats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     disable: frozenset[str] = frozenset()
@@ -53,6 +126,9 @@ class Config:
     rule_dirs: tuple[Path, ...] = ()
     allow: Allowances = Allowances()
     fail_on: str | None = None
+    targets: tuple[Target, ...] = ()
+    output: OutputSettings = OutputSettings()
+    baseline: Path | None = None
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # sections other commands read
 
     def apply(self, rules: Iterable[Rule]) -> list[Rule]:
@@ -152,8 +228,96 @@ def parse_config(data: Any, path: Path) -> Config:
             hosts=frozenset(h.lower() for h in _strings(allow.get("hosts"), "allow.hosts", fail)),
         ),
         fail_on=fail_on,
+        targets=_targets(data.get("targets"), base, fail),
+        output=_output(data.get("output"), base, fail),
+        baseline=_path(data.get("baseline"), "baseline", base, fail),
         raw=data,
     )
+
+
+def _targets(value: Any, base: Path, fail: Any) -> tuple[Target, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise fail("targets must be a list of files, globs, URLs or {name, source, headers} mappings")
+    targets = []
+    names: set[str] = set()
+    for index, entry in enumerate(value):
+        where = f"targets[{index}]"
+        if isinstance(entry, str):
+            entry = {"source": entry}
+        if not isinstance(entry, dict):
+            raise fail(f"{where} must be a string or a mapping with source (and optionally name, headers)")
+        unknown = set(entry) - _TARGET_KEYS
+        if unknown:
+            raise fail(f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(_TARGET_KEYS))})")
+        source = entry.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise fail(f"{where}: source must be a file, a glob or an http(s) URL")
+        name = entry.get("name", "")
+        if not isinstance(name, str):
+            raise fail(f"{where}: name must be a string")
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", source)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            raise fail(f"{where}: unsupported URL scheme {scheme.group(1)!r}: give an http(s) URL or a file path")
+        target = Target(source=source, name=name, headers=_headers(entry.get("headers"), where, fail), base=base)
+        if target.headers and not target.is_url:
+            raise fail(f"{where}: headers only apply to http(s) URLs")
+        if name and target.is_glob:
+            raise fail(f"{where}: a glob names each file by its path; remove name or list the files one by one")
+        if name:
+            if name in names:
+                raise fail(f"{where}: duplicate target name {name!r}")
+            names.add(name)
+        targets.append(target)
+    return tuple(targets)
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _headers(value: Any, where: str, fail: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise fail(f"{where}: headers must be a mapping of header name to '${{ENV_VAR}}' value")
+    headers = []
+    for header, template in value.items():
+        if not isinstance(header, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", header):
+            raise fail(f"{where}: {header!r} is not a valid header name")
+        # The value is not echoed: a literal token pasted here is exactly what the error is about.
+        if not isinstance(template, str) or not _ENV_REFERENCE.search(template):
+            raise fail(
+                f'{where}: header {header} must take its value from the environment, e.g. "Bearer ${{API_TOKEN}}"'
+            )
+        headers.append((header, template))
+    return tuple(headers)
+
+
+def _output(value: Any, base: Path, fail: Any) -> OutputSettings:
+    if value is None:
+        return OutputSettings()
+    if not isinstance(value, dict) or set(value) - _OUTPUT_KEYS:
+        raise fail(f"output takes {', '.join(sorted(_OUTPUT_KEYS))}")
+    from specreview.reporters import FORMATS
+
+    formats = _strings(value.get("formats"), "output.formats", fail)
+    for name in formats:
+        if name not in FORMATS:
+            raise fail(f"output.formats: unknown format {name!r} (known: {', '.join(FORMATS)})")
+    return OutputSettings(dir=_path(value.get("dir"), "output.dir", base, fail), formats=tuple(dict.fromkeys(formats)))
+
+
+def _path(value: Any, key: str, base: Path, fail: Any) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(f"{key} must be a path")
+    return base / value
 
 
 def _strings(value: Any, key: str, fail: Any) -> list[str]:

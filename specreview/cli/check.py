@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,10 +10,13 @@ import typer
 from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    CaBundleOpt,
     ConfigOpt,
     ExitCode,
     FailOn,
+    HeaderEnvOpt,
     HeaderOpt,
+    InsecureOpt,
     MaxBytesOpt,
     RulesDirOpt,
     TimeoutOpt,
@@ -34,14 +34,27 @@ class OutputFormat(str, Enum):
     markdown = "markdown"
     github = "github"
     junit = "junit"
+    html = "html"
 
 
 @app.command()
 @handles_errors
 def check(
-    sources: Annotated[list[str], typer.Argument(help="Files, '-' for stdin, or http(s) URLs.", show_default=False)],
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files, directories, '-' for stdin, or http(s) URLs; none: the config's targets.", show_default=False
+        ),
+    ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    output: Annotated[
+        list[str],
+        typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
+    ] = [],  # noqa: B006
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Report only findings not accepted in this baseline file.")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes for several documents.")] = None,
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity [default: error].")
     ] = None,
@@ -49,43 +62,50 @@ def check(
     config: ConfigOpt = None,
     rules_dir: RulesDirOpt = [],  # noqa: B006 - typer reads defaults, never mutates them
     header: HeaderOpt = [],  # noqa: B006
+    header_env: HeaderEnvOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = False,
+    app_path: Annotated[
+        str | None, typer.Option("--app", help="Review the document an app generates, 'module:attribute'.")
+    ] = None,
+    app_dir: Annotated[str | None, typer.Option(help="Directory to import the --app module from.")] = None,
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """Review documents and print a report; exit 1 when findings reach --fail-on."""
-    from specreview.document.load import load_document
-    from specreview.engine import review_document
-    from specreview.findings import DocumentInfo, Report, Severity
-    from specreview.reporters import REPORTERS, RenderContext
+    from specreview.cli import batch
+    from specreview.cli.outputs import parse_outputs, write_outputs
+    from specreview.reporters import RenderContext
+    from specreview.runner import Settings, expand_sources, review_jobs
 
     settings, rules = setup(config, rules_dir)
-    fetch = fetch_options(header, timeout, max_bytes)
-    report = Report()
-    for source in sources:
-        document = load_document(source, max_bytes=max_bytes, fetch_options=fetch)
-        for warning in document.warnings:
-            typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
-        report.documents.append(DocumentInfo(document.source, document.version, document.title))
-        report.findings.extend(raw.finding for raw in review_document(document, rules, settings.allow))
-    context = RenderContext(
-        rules={r.id: r for r in rules},
-        tool_version=__version__,
-        show_info=show_info,
-        color=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
-    )
-    write_report(REPORTERS[output_format.value](report, context), output)
+    fetch = fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure)
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
-    worst = report.worst()
-    if threshold != "never" and worst is not None and worst.at_least(Severity(threshold)):
-        raise typer.Exit(ExitCode.FINDINGS)
+    if not sources and app_path is None:
+        from specreview.cli.review import review_targets
 
-
-def write_report(text: str, output: str | None) -> None:
-    """Reports go to stdout, or atomically to a file (a report file is ours to replace)."""
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        review_targets(settings, rules, fetch, max_bytes, config, rules_dir, threshold, baseline, jobs, show_info)
         return
-    from specreview.output import write_atomic
+    specs = parse_outputs(output_format.value, output)
+    entries = batch.read_baseline(baseline) if baseline else None
+    run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir))
+    outcomes = review_jobs(expand_sources(sources or []), run_settings, settings.allow, rules, processes=jobs)
+    for outcome in outcomes:
+        batch.echo_outcome_messages(outcome)
+    failed = any(not o.ok and not o.skipped for o in outcomes)
+    if failed and all(not o.ok for o in outcomes):
+        raise typer.Exit(ExitCode.ERROR)  # nothing was reviewed: the errors above are the whole story
+    report = batch.collect(outcomes)
+    if app_path is not None:
+        from specreview.application.review import add_app_review
 
-    write_atomic(str(Path(output)), text, force=True)
+        add_app_review(report, app_path, app_dir, rules, settings.allow)
+    if entries is not None:
+        report, comparison = batch.apply_baseline(report, entries)
+        batch.echo_baseline_summary(comparison, baseline or "", report.documents)
+    context = RenderContext(rules={r.id: r for r in rules}, tool_version=__version__, show_info=show_info)
+    write_outputs(report, specs, context, inputs=sources or [])
+    if failed:
+        raise typer.Exit(ExitCode.ERROR)
+    if batch.exceeds(report.findings, threshold):
+        raise typer.Exit(ExitCode.FINDINGS)

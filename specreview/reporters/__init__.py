@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from specreview.reporters.base import RenderContext, Reporter
 from specreview.reporters.github import render_github
+from specreview.reporters.html import render_html
 from specreview.reporters.json import render_json
 from specreview.reporters.junit import render_junit
 from specreview.reporters.markdown import render_markdown
@@ -17,6 +18,7 @@ REPORTERS: dict[str, Reporter] = {
     "markdown": render_markdown,
     "github": render_github,
     "junit": render_junit,
+    "html": render_html,
 }
 FORMATS: tuple[str, ...] = tuple(REPORTERS)
 

@@ -10,7 +10,7 @@ import pytest
 from specreview.findings import Report
 from specreview.reporters import FORMATS, REPORTERS, RenderContext
 
-EXPECTED_FORMATS = ("text", "json", "sarif", "markdown", "github", "junit")
+EXPECTED_FORMATS = ("text", "json", "sarif", "markdown", "github", "junit", "html")
 
 
 def test_formats_match_the_registry() -> None:

@@ -1,0 +1,123 @@
+"""Baselines: accept today's findings so later runs report only new ones (detect-secrets' `.secrets.baseline`).
+
+An entry is a finding's fingerprint (rule, JSON pointer and a hash of the matched value: no line numbers, no
+values) plus what a person needs to recognise it. Matching is by (document, fingerprint) first and then by
+fingerprint alone, so a document reviewed under another path or name still matches its own entries, and
+counts are respected: two identical findings need two entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specreview.errors import ConfigError
+from specreview.findings import Finding
+
+FORMAT_VERSION = 1
+_ENTRY_KEYS = {"fingerprint", "rule", "category", "severity", "source", "pointer", "message"}
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    fingerprint: str
+    rule: str
+    source: str = ""
+    category: str = ""
+    severity: str = ""
+    pointer: str = ""
+    message: str = ""  # already masked: findings never carry a secret
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Findings not in the baseline, and baseline entries no finding matched any more."""
+
+    new: list[Finding]
+    fixed: list[BaselineEntry]
+    accepted: int
+
+
+def entry_for(finding: Finding) -> BaselineEntry:
+    return BaselineEntry(
+        fingerprint=finding.fingerprint,
+        rule=finding.rule,
+        source=finding.source,
+        category=finding.category,
+        severity=finding.severity.value,
+        pointer=finding.pointer,
+        message=finding.message,
+    )
+
+
+def render_baseline(findings: Iterable[Finding], tool_version: str) -> str:
+    """The baseline file's text: entries sorted so the file diffs cleanly when it is regenerated."""
+    entries = sorted((entry_for(f) for f in findings), key=lambda e: (e.source, e.pointer, e.rule, e.fingerprint))
+    data = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "specreview", "version": tool_version},
+        "entries": [e.__dict__ for e in entries],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def load_baseline(path: str | Path) -> list[BaselineEntry]:
+    """Read a baseline file; any problem is one ConfigError naming the file."""
+
+    def fail(reason: str) -> ConfigError:
+        return ConfigError(f"{path}: not a specreview baseline: {reason}")
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: baseline file not found (create it with `specreview baseline`)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"invalid JSON at line {exc.lineno}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise fail("expected an object with an 'entries' list")
+    if data.get("version") != FORMAT_VERSION:
+        raise fail(f"unsupported version {data.get('version')!r} (this specreview reads version {FORMAT_VERSION})")
+    return [_entry(item, index, fail) for index, item in enumerate(data["entries"])]
+
+
+def _entry(item: Any, index: int, fail: Any) -> BaselineEntry:
+    if not isinstance(item, dict) or not isinstance(item.get("fingerprint"), str) or not item["fingerprint"]:
+        raise fail(f"entries[{index}] has no fingerprint")
+    fields = {k: str(v) for k, v in item.items() if k in _ENTRY_KEYS and isinstance(v, str)}
+    fields.setdefault("rule", "")
+    return BaselineEntry(**fields)
+
+
+def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Comparison:
+    """Split `findings` into accepted and new against `entries`; entries left unmatched no longer occur."""
+    exact: dict[tuple[str, str], list[BaselineEntry]] = defaultdict(list)
+    for entry in entries:
+        exact[(entry.source, entry.fingerprint)].append(entry)
+    unmatched: list[Finding] = []
+    for finding in findings:
+        bucket = exact.get((finding.source, finding.fingerprint))
+        if bucket:
+            bucket.pop()
+        else:
+            unmatched.append(finding)
+    # Second pass: the same finding under another document name (a renamed file, a path given differently).
+    loose: dict[str, list[BaselineEntry]] = defaultdict(list)
+    for bucket in exact.values():
+        for entry in bucket:
+            loose[entry.fingerprint].append(entry)
+    new = []
+    for finding in unmatched:
+        bucket = loose.get(finding.fingerprint)
+        if bucket:
+            bucket.pop()
+        else:
+            new.append(finding)
+    fixed = [e for bucket in loose.values() for e in bucket]
+    fixed.sort(key=lambda e: (e.source, e.pointer, e.rule))
+    return Comparison(new=new, fixed=fixed, accepted=len(findings) - len(new))
