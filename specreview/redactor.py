@@ -17,10 +17,14 @@ from specreview.document.pointer import Path, resolve_tokens, to_pointer
 from specreview.engine import RawFinding, review_document
 from specreview.errors import RedactionError
 from specreview.redaction import Action, Change, apply_redactions, check_integrity
+from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
 from specreview.selectors import TEXT_KEYS
 
 _SERVER_PARTS = ("url", "variables")
+# The rule whose flags (`x-internal`) mark any kind of node for removal, not only what its `given` selects.
+INTERNAL_RULE = "x-internal-marked"
+_IGNORE_KEY = "x-specreview-ignore"
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,34 @@ def _example_residue(doc: dict[str, Any], target: Path, rule_id: str) -> list[Ac
     return out
 
 
+def _marked_actions(doc: dict[str, Any], rule: Rule | None, allow: Allowances | None) -> list[Action]:
+    """Remove every node marked `x-internal: true` (schemas, properties, responses... as well as the paths,
+    operations and parameters the rule itself reports), unless the rule is off, suppressed there or allowed."""
+    if rule is None or not rule.enabled or rule.redact == "none":
+        return []
+    flags = rule.options.get("flags") or ("x-internal",)
+    allowed = allow.pointers if allow is not None else ()
+    actions = []
+    for path in marked_nodes(doc, flags):
+        pointer = to_pointer(path)
+        if any(pointer == p or pointer.startswith(p + "/") for p in allowed) or _ignored(doc, path, rule):
+            continue
+        actions.append(Action(pointer, "remove", rule.id))
+    return actions
+
+
+def _ignored(doc: Any, path: Path, rule: Rule) -> bool:
+    """`x-specreview-ignore: [rule-id or category]` on the node or any node above it."""
+    node = doc
+    for token in (None, *path):
+        if token is not None:
+            node = node[token]
+        ignored = node.get(_IGNORE_KEY) if isinstance(node, dict) else None
+        if isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored):
+            return True
+    return False
+
+
 def _get(doc: Any, path: Path) -> Any:
     try:
         return resolve_tokens(doc, path)
@@ -96,12 +128,24 @@ def redact_document(
     *,
     allow: Allowances | None = None,
     drop_extensions: Sequence[str] = (),
+    keep_extensions: Sequence[str] = (),
 ) -> RedactionResult:
+    """Redact a document. Extensions naming backend infrastructure are dropped, and so are those matching
+    `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`)."""
     by_id = {r.id: r for r in rules}
     findings = review_document(document, rules, allow)
     actions = plan_actions(document.data, findings, by_id)
-    data, changes = apply_redactions(document.data, actions, drop_extensions=drop_extensions)
-    problems = check_integrity(data)
+    marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
+    actions.extend(marked)
+    data, changes = apply_redactions(
+        document.data,
+        actions,
+        drop_extensions=(*INFRASTRUCTURE_EXTENSIONS, *drop_extensions),
+        keep_extensions=keep_extensions,
+    )
+    # Only what the redaction broke counts: an input's own inconsistencies are kept as they were (faithful).
+    before = set(check_integrity(document.data))
+    problems = [p for p in check_integrity(data) if p not in before]
     if problems:
         raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
     residue = [
@@ -113,5 +157,7 @@ def redact_document(
         first = residue[0]
         more = f" (and {len(residue) - 1} more)" if len(residue) > 1 else ""
         raise RedactionError(f"redaction left {first.rule} at {first.pointer}{more}; nothing written")
-    redacted = sum(1 for r in findings if by_id[r.finding.rule].redact != "none")
+    acting = [r for r in findings if by_id[r.finding.rule].redact != "none"]
+    reported = {r.finding.pointer for r in acting}
+    redacted = len(acting) + sum(1 for a in marked if a.pointer not in reported)
     return RedactionResult(data, changes, findings, redacted)

@@ -31,6 +31,20 @@ def redact(
     validate: Annotated[
         bool, typer.Option(help="Also run openapi-spec-validator on the output (slow on big documents).")
     ] = False,
+    drop_extensions: Annotated[
+        list[str],
+        typer.Option(
+            "--drop-extensions",
+            help="Also remove these vendor extensions (repeatable; globs like 'x-kong-*', or 'x-*' for all).",
+        ),
+    ] = [],  # noqa: B006
+    keep_extensions: Annotated[
+        list[str],
+        typer.Option(
+            "--keep-extensions",
+            help="Keep these extensions, even those naming backend infrastructure (dropped by default; globs).",
+        ),
+    ] = [],  # noqa: B006
     config: ConfigOpt = None,
     rules_dir: RulesDirOpt = [],  # noqa: B006 - typer reads defaults, never mutates them
     header: HeaderOpt = [],  # noqa: B006
@@ -45,7 +59,9 @@ def redact(
 
     settings, rules = setup(config, rules_dir)
     document = load_document(source, max_bytes=max_bytes, fetch_options=fetch_options(header, timeout, max_bytes))
-    result = redact_document(document, rules, allow=settings.allow)
+    result = redact_document(
+        document, rules, allow=settings.allow, drop_extensions=drop_extensions, keep_extensions=keep_extensions
+    )
     if validate:
         validate_output(result.data, document.source)
     text = dump(result.data, document.format, like_text=document.text)

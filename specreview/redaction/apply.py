@@ -43,6 +43,7 @@ from specreview.redaction._model import (
     ref_string,
 )
 from specreview.redaction.actions import DROP_EXTENSION_RULE, MASK, REPAIR_RULE, Action, Change
+from specreview.redaction.marks import ExtensionFilter
 
 __all__ = ["apply_redactions"]
 
@@ -100,19 +101,21 @@ def apply_redactions(
     actions: Sequence[Action],
     *,
     drop_extensions: Collection[str] = (),
+    keep_extensions: Collection[str] = (),
 ) -> tuple[dict[str, Any], list[Change]]:
     """Return a redacted copy of `data` and the list of changes made to it.
 
     `remove` actions delete the node at their pointer, `mask` actions replace each of their spans inside
     the string at their pointer by "[REDACTED]". Actions whose pointer does not resolve, or lies below
-    another removed pointer, are skipped. `drop_extensions` names `x-` keys to delete wherever they
-    are extensions. Raises RedactionError for an action that cannot be applied (removing the root,
-    masking a non-string, a malformed pointer) or a self-referencing (YAML alias) structure.
+    another removed pointer, are skipped. `drop_extensions` names `x-` keys (or shell-style patterns such
+    as `x-kong-*`) to delete wherever they are extensions, except those `keep_extensions` matches.
+    Raises RedactionError for an action that cannot be applied (removing the root, masking a non-string,
+    a malformed pointer) or a self-referencing (YAML alias) structure.
     """
     if not isinstance(data, dict):
         raise RedactionError("the document is not a mapping")
     redactor = _Redactor(data)
-    redactor.run(actions, frozenset(drop_extensions))
+    redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
     return redactor.doc, redactor.changes
 
 
@@ -390,7 +393,7 @@ class _Redactor:
 
     # -- the run -------------------------------------------------------------------------------
 
-    def run(self, actions: Sequence[Action], drop_extensions: frozenset[str]) -> None:
+    def run(self, actions: Sequence[Action], drop_extensions: ExtensionFilter) -> None:
         removals, masks = self._resolve(actions)
         for path, action in masks:
             self._mask(path, action)
@@ -475,7 +478,7 @@ class _Redactor:
             return
         self._remove_at(container, key, "remove", action.rule)
 
-    def _drop_extensions(self, names: frozenset[str]) -> None:
+    def _drop_extensions(self, extensions: ExtensionFilter) -> None:
         found: list[tuple[dict[str, Any], str]] = []
         for node in self._iter_current():
             role = self.role_of(node)
@@ -483,7 +486,7 @@ class _Redactor:
                 continue
             if role in MAP_VALUES and role not in EXTENSIBLE_MAPS:
                 continue  # keys are names chosen by the author (properties, headers, ...)
-            found.extend((node, key) for key in node if key in names and is_extension(key))
+            found.extend((node, key) for key in node if is_extension(key) and extensions.drops(key))
         for node, key in found:
             if self._attached(node) and key in node:
                 self._remove_at(node, key, "drop-extension", DROP_EXTENSION_RULE)

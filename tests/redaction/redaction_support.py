@@ -77,5 +77,30 @@ def run(
     return out, changes
 
 
+def redact_checked(data: dict[str, Any], **kwargs: Any) -> Any:
+    """redact_document with the built-in rules, asserting guarantees 1-5: the output is valid, breaks no
+    reference or consistency the input had, leaves nothing a redacting rule acts on, redacting it again
+    changes nothing, and the input is untouched. Returns the RedactionResult."""
+    from specreview.api import default_rules
+    from specreview.document.model import Document
+    from specreview.engine import review_document
+    from specreview.redactor import redact_document
+
+    validate(data)
+    snapshot = copy.deepcopy(data)
+    rules = list(default_rules())
+    redacting = {r.id for r in rules if r.redact != "none"}
+    result = redact_document(Document("t.json", data, "json"), rules, **kwargs)
+    assert data == snapshot, "the input was mutated"
+    validate(result.data)
+    assert set(dangling_refs(result.data)) <= set(dangling_refs(data))
+    assert set(check_integrity(result.data)) <= set(check_integrity(data))
+    output = Document("t.json", result.data, "json")
+    assert [r.finding.pointer for r in review_document(output, rules) if r.finding.rule in redacting] == []
+    again = redact_document(output, rules, **kwargs)
+    assert again.data == result.data and again.changes == [], "redacting the output again changed it"
+    return result
+
+
 def pairs(changes: list[Change]) -> list[tuple[str, str]]:
     return [(c.pointer, c.action) for c in changes]

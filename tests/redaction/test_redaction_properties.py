@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
-from redaction_support import remove, run
+from redaction_support import redact_checked, remove, run
 
-from specreview.document.pointer import exists, to_pointer
+from specreview.document.pointer import exists, get, to_pointer
 from specreview.redaction import Action, check_integrity
+from specreview.redaction._model import iter_roles, link_path
 
 
 class _Builder:
@@ -188,3 +190,68 @@ def test_random_removals_keep_the_document_valid_and_consistent(scenario: tuple[
             assert not exists(out, action.pointer)
     # every change is accounted for by an action or a repair
     assert {c.action for c in changes if c.rule != "prop"} <= {"prune-unused", "remove-ref", "remove-tag"}
+
+
+# -- through the whole redactor: x-internal marks and leaks the built-in rules redact -------------------------
+
+# Leaks the built-in rules act on, planted in random schemas and paths.
+_LEAKS: list[tuple[str, Any]] = [
+    ("password_hash", {"type": "string"}),
+    ("stack_trace", {"type": "string"}),
+    ("api_secret", {"type": "string", "example": "sk_live_51HxQJ2eZvKYlo2C0aB3cD4eF5gH6iJ7k"}),
+]
+
+
+@st.composite
+def marked_documents(draw: Any) -> dict[str, Any]:
+    version = draw(st.sampled_from(["3.0.3", "3.1.0", "2.0"]))
+    doc = _Builder(draw, version).document()
+    candidates = [p for p in _candidates(doc) if "/servers/" not in p]
+    for pointer in draw(st.lists(st.sampled_from(candidates), max_size=4, unique=True)):
+        node = get(doc, pointer)
+        if isinstance(node, dict):
+            node["x-internal"] = True
+    schemas = doc["definitions"] if "swagger" in doc else doc["components"]["schemas"]
+    for name, (prop, schema) in draw(st.lists(st.tuples(st.sampled_from(sorted(schemas)), st.sampled_from(_LEAKS)))):
+        holder = schemas[name]
+        if isinstance(holder.get("properties"), dict):
+            holder["properties"][prop] = dict(schema)
+    if draw(st.booleans()):
+        doc["paths"]["/internal/jobs"] = {"get": {"responses": {"200": {"description": "ok"}}}}
+    return doc
+
+
+def _marked(data: Any) -> list[str]:
+    return [to_pointer(link_path(link)) for node, role, link in iter_roles(data) if node_is_marked(node, role)]
+
+
+def node_is_marked(node: Any, role: str) -> bool:
+    return isinstance(node, dict) and role not in ("data", "ext") and node.get("x-internal") is True
+
+
+def _check_marked_document(doc: dict[str, Any]) -> None:
+    validate(doc)
+    assert check_integrity(doc) == []
+    result = redact_checked(doc)  # guarantees 1-4 (and the input untouched)
+    assert _marked(result.data) == [], "a node marked x-internal survived"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(marked_documents())
+def test_marked_and_leaking_documents_redact_valid_consistent_clean_and_idempotent(doc: dict[str, Any]) -> None:
+    _check_marked_document(doc)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(marked_documents())
+def test_marked_and_leaking_documents_long_run(doc: dict[str, Any]) -> None:
+    _check_marked_document(doc)
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_random_removals_long_run(scenario: tuple[dict[str, Any], list[Action]]) -> None:
+    doc, actions = scenario
+    run(doc, actions)

