@@ -9,8 +9,11 @@ import typer
 
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    CaBundleOpt,
     ConfigOpt,
+    HeaderEnvOpt,
     HeaderOpt,
+    InsecureOpt,
     MaxBytesOpt,
     RulesDirOpt,
     TimeoutOpt,
@@ -48,6 +51,9 @@ def redact(
     config: ConfigOpt = None,
     rules_dir: RulesDirOpt = [],  # noqa: B006 - typer reads defaults, never mutates them
     header: HeaderOpt = [],  # noqa: B006
+    header_env: HeaderEnvOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = False,
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
@@ -58,7 +64,11 @@ def redact(
     from specreview.redactor import redact_document
 
     settings, rules = setup(config, rules_dir)
-    document = load_document(source, max_bytes=max_bytes, fetch_options=fetch_options(header, timeout, max_bytes))
+    document = load_document(
+        source,
+        max_bytes=max_bytes,
+        fetch_options=fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure),
+    )
     result = redact_document(
         document, rules, allow=settings.allow, drop_extensions=drop_extensions, keep_extensions=keep_extensions
     )
