@@ -10,41 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from specreview.document.fetch import Answer, FetchOptions, display_url, not_a_document, request
 from specreview.document.load import parse_document
 from specreview.document.model import Document
-from specreview.errors import ConfigError, DocumentError, SpecreviewError
+from specreview.errors import DocumentError, SpecreviewError
 from specreview.findings import Finding, Severity, hash_value
+from specreview.probe_settings import SEVERITY, Environment
 from specreview.ruleset.model import Docs, Match, Rule, Where
 
 DEFAULT_PATHS = ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect")
 RULE_ID = "docs-exposure"
 CATEGORY = "docs-exposure"
-_PROBE_CONFIG_KEYS = {"paths", "env", "expect"}
 
-
-class Environment(str, Enum):
-    production = "production"
-    staging = "staging"
-    dev = "dev"
-
-
-class Expectation(str, Enum):
-    private = "private"  # docs must not answer without credentials (the default)
-    public = "public"  # the docs are published on purpose: reachable docs are not findings
-
-
-SEVERITY = {
-    Environment.production: Severity.ERROR,
-    Environment.staging: Severity.WARNING,
-    Environment.dev: Severity.INFO,
-}
 
 # What each kind of docs page contains, whatever path it is served at (FastAPI's, and the common others).
 _PAGE_SIGNATURES: tuple[tuple[str, re.Pattern[bytes]], ...] = (
@@ -80,27 +61,6 @@ class ProbeResult:
     answers: dict[str, int] = field(default_factory=dict)  # path -> HTTP status, for every path asked
     document: Document | None = None  # the description found (publicly, or with the given headers)
     document_public: bool = False
-
-
-def probe_config(raw: Mapping[str, Any], origin: str = "config") -> dict[str, Any]:
-    """The `probe:` section of the configuration: `paths` (list), `env`, `expect`; validated here."""
-    section = raw.get("probe")
-    if section is None:
-        return {}
-    if not isinstance(section, dict) or set(section) - _PROBE_CONFIG_KEYS:
-        raise ConfigError(f"{origin}: probe takes {', '.join(sorted(_PROBE_CONFIG_KEYS))}")
-    paths = section.get("paths", [])
-    if not isinstance(paths, list) or not all(isinstance(p, str) and p.startswith("/") for p in paths):
-        raise ConfigError(f"{origin}: probe.paths must be a list of paths starting with '/'")
-    out: dict[str, Any] = {"paths": paths}
-    for key, kind in (("env", Environment), ("expect", Expectation)):
-        if key in section:
-            try:
-                out[key] = kind(section[key])
-            except ValueError:
-                allowed = ", ".join(m.value for m in kind)
-                raise ConfigError(f"{origin}: probe.{key} must be one of {allowed}") from None
-    return out
 
 
 def probe(

@@ -28,7 +28,7 @@ from specreview.cli.app import (
     handles_errors,
     setup,
 )
-from specreview.probe import Environment, Expectation
+from specreview.probe_settings import Environment, Expectation
 from specreview.reporters import FORMATS
 
 # The same --format choices as check, whatever reporters are registered.
@@ -69,8 +69,9 @@ def probe(
     description found. Exit codes as for check."""
     from specreview.engine import review_document
     from specreview.findings import DocumentInfo, Report, Severity
-    from specreview.probe import DOCS_EXPOSURE_RULE, exposure_findings, probe_config
+    from specreview.probe import DOCS_EXPOSURE_RULE, exposure_findings
     from specreview.probe import probe as run_probe
+    from specreview.probe_settings import probe_config
     from specreview.reporters import REPORTERS, RenderContext
 
     settings, rules = setup(config, rules_dir)

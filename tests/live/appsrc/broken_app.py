@@ -1,0 +1,1 @@
+raise RuntimeError("DATABASE_URL is not set")
