@@ -8,6 +8,7 @@ import typer
 
 from specreview.cli.app import ConfigOpt, RulesDirOpt, app, handles_errors, setup
 from specreview.errors import SpecreviewError
+from specreview.ruleset.model import Rule
 
 rules_app = typer.Typer(help="List the rules, or show one with its rationale and fix.", invoke_without_command=True)
 app.add_typer(rules_app, name="rules")
@@ -24,7 +25,7 @@ def rules_list(
     if ctx.invoked_subcommand is not None:
         return
     _, rules = setup(config, rules_dir)
-    for rule in sorted(rules, key=lambda r: (r.category, r.id)):
+    for rule in sorted([*rules, _probe_rule()], key=lambda r: (r.category, r.id)):
         state = "" if rule.enabled else "  (disabled)"
         typer.echo(f"{rule.id:32} {rule.category:18} {rule.severity.value:8} {rule.summary}{state}")
 
@@ -38,7 +39,7 @@ def rules_show(
 ) -> None:
     """Show one rule: what it finds, why it matters, how to fix it."""
     _, rules = setup(config, rules_dir)
-    rule = next((r for r in rules if r.id == rule_id), None)
+    rule = next((r for r in [*rules, _probe_rule()] if r.id == rule_id), None)
     if rule is None:
         raise SpecreviewError(f"no rule {rule_id!r}; `specreview rules` lists them")
     lines = [
@@ -59,3 +60,10 @@ def rules_show(
         lines += ["", "References", f"  {', '.join(tags)}", *(f"  {ref}" for ref in rule.docs.references)]
     lines += ["", f"Defined in {rule.origin}"]
     typer.echo("\n".join(lines))
+
+
+def _probe_rule() -> Rule:
+    """`specreview probe`'s docs-exposure check: not a document rule, but listed and documented like one."""
+    from specreview.probe import DOCS_EXPOSURE_RULE
+
+    return DOCS_EXPOSURE_RULE
