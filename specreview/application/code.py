@@ -79,6 +79,12 @@ class CodeMap:
             if located is not None:
                 path, line, owner, field_name = located
                 return SourceLocation(self._display(path), line, f"{owner}.{field_name}")
+        if rest and rest[0] in ("example", "examples"):
+            # Model-level examples come from `model_config = ConfigDict(json_schema_extra=...)`.
+            located_config = _config_location(model)
+            if located_config is not None:
+                path, line, name = located_config
+                return SourceLocation(self._display(path), line, name)
         located_class = _class_location(model)
         if located_class is None:
             return None
@@ -226,6 +232,25 @@ def _class_location(cls: type) -> tuple[str, int, str] | None:
         return None
     file, start, node = parsed
     return file, start + node.lineno - 1, _source_class(cls).__qualname__
+
+
+def _config_location(cls: type) -> tuple[str, int, str] | None:
+    """Where the nearest class in the hierarchy assigns `model_config`."""
+    for klass in _source_class(cls).__mro__:
+        if klass.__module__.startswith("pydantic") or "model_config" not in klass.__dict__:
+            continue
+        parsed = _parsed_class(klass)
+        if parsed is None:
+            return None
+        file, start, node = parsed
+        for statement in node.body:
+            targets = statement.targets if isinstance(statement, ast.Assign) else []
+            if isinstance(statement, ast.AnnAssign):
+                targets = [statement.target]
+            if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+                return file, start + statement.lineno - 1, f"{klass.__qualname__}.model_config"
+        return None
+    return None
 
 
 def _field_location(cls: type, property_name: str) -> tuple[str, int, str, str] | None:

@@ -121,3 +121,21 @@ def test_app_errors_are_one_line(app: str, message: str) -> None:
 def test_missing_app_dir(tmp_path: Path) -> None:
     run = specreview(["check", "--app", "shop.main:app", "--app-dir", str(tmp_path / "nowhere")])
     assert_one_line_error(run, "no such directory")
+
+
+def test_model_level_examples_point_at_model_config() -> None:
+    import ast
+
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    tree = ast.parse((samples / "userauth_app.py").read_text())
+    user_in_db = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "UserInDB")
+    config_line = next(
+        s.lineno for s in user_in_db.body if isinstance(s, ast.Assign) and s.targets[0].id == "model_config"
+    )
+    _, findings = review_app("userauth_app:app", samples, default_rules())
+    loc = next(f.code_location for f in findings if f.pointer.startswith("/components/schemas/UserInDB/examples/"))
+    assert (Path(loc.path).resolve(), loc.line, loc.symbol) == (
+        samples / "userauth_app.py",
+        config_line,
+        "UserInDB.model_config",
+    )
