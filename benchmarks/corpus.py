@@ -123,6 +123,7 @@ class Settings:
     timeout: float
     validator_timeout: float
     validate: str  # changed | all | none
+    locations: bool = True  # False: skip source line lookup (measures redaction alone, not the locator)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -176,6 +177,8 @@ def _run(path: Path, outcome: Outcome, settings: Settings) -> None:
             outcome.detail = str(exc).replace(str(path), outcome.name)[:300]
             return
         outcome.version = str(document.version)
+        if not settings.locations:
+            document._locator = None
         outcome.phase = "check"
         findings = review_document(document, rules)
         report = Report(documents=[DocumentInfo(document.source, document.version, document.title)])
@@ -358,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validator-timeout", type=float, default=300.0, help="seconds for the validator")
     parser.add_argument("--validate", choices=("changed", "all", "none"), default="changed")
     parser.add_argument("--details", action="store_true", help="list every document with a problem")
+    parser.add_argument(
+        "--no-locations", action="store_true", help="skip source line lookup (quick correctness runs; not for the docs)"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="per-document results (JSON lines)")
     parser.add_argument(
         "--write-docs",
@@ -366,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         help="write the summary into docs/corpus.md (default: only for a full run)",
     )
     args = parser.parse_args(argv)
-    settings = Settings(args.timeout, args.validator_timeout, args.validate)
+    # A terminated run leaves the with-block, so the pool terminates its workers instead of orphaning them.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    settings = Settings(args.timeout, args.validator_timeout, args.validate, not args.no_locations)
     api_dir = ensure_corpus()
     files = corpus_files(api_dir, args.match, args.limit)
     start = time.perf_counter()

@@ -144,8 +144,10 @@ def redact_document(
         keep_extensions=keep_extensions,
     )
     # Only what the redaction broke counts: an input's own inconsistencies are kept as they were (faithful).
-    before = set(check_integrity(document.data))
-    problems = [p for p in check_integrity(data) if p not in before]
+    problems = check_integrity(data)
+    if problems:
+        before = set(check_integrity(document.data))
+        problems = [p for p in problems if p not in before]
     if problems:
         raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
     residue = [

@@ -180,6 +180,7 @@ class _Redactor:
         self.removed_at: dict[Path, str] = {}  # original path -> rule, for every removal
         self.touched: dict[int, tuple[Any, str]] = {}  # containers something was removed from
         self.changes: list[Change] = []
+        self.extension_keys: list[tuple[dict[str, Any], str]] = []  # (copied object, `x-` key), found while copying
         self.doc: dict[str, Any] = self._copy(original)
         self.sections: set[int] = set()
         self.had_operations: set[int] = set()
@@ -235,6 +236,9 @@ class _Redactor:
                     dst[key] = copied
             if in_list:
                 self.orig_index[id(dst)] = list(range(len(dst)))
+            elif role not in (DATA, EXT) and (role not in MAP_VALUES or role in EXTENSIBLE_MAPS):
+                # Keys of maps like `properties` are names chosen by the author, not extensions.
+                self.extension_keys.extend((dst, key) for key in dst if is_extension(key))
             stack.extend(reversed(pending))
         return root
 
@@ -479,16 +483,8 @@ class _Redactor:
         self._remove_at(container, key, "remove", action.rule)
 
     def _drop_extensions(self, extensions: ExtensionFilter) -> None:
-        found: list[tuple[dict[str, Any], str]] = []
-        for node in self._iter_current():
-            role = self.role_of(node)
-            if not isinstance(node, dict) or role in (DATA, EXT):
-                continue
-            if role in MAP_VALUES and role not in EXTENSIBLE_MAPS:
-                continue  # keys are names chosen by the author (properties, headers, ...)
-            found.extend((node, key) for key in node if is_extension(key) and extensions.drops(key))
-        for node, key in found:
-            if self._attached(node) and key in node:
+        for node, key in self.extension_keys:
+            if extensions.drops(key) and key in node and self._attached(node):
                 self._remove_at(node, key, "drop-extension", DROP_EXTENSION_RULE)
 
     # -- references ----------------------------------------------------------------------------
