@@ -58,5 +58,6 @@ def serve_redacted(
             return cache["document"]
 
     setattr(redacted_openapi, _MARK, True)
+    redacted_openapi.__specreview_original__ = generate  # type: ignore[attr-defined]  # what check --app reviews
     app.openapi = redacted_openapi
     return app

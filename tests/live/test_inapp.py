@@ -136,3 +136,10 @@ def test_threshold_is_respected() -> None:
 def test_assert_no_findings_takes_a_document_too() -> None:
     with pytest.raises(AssertionError, match="password-in-response"):
         assert_no_findings(json.loads(SAMPLE.read_text()))
+
+
+def test_the_safety_net_does_not_hide_what_to_fix() -> None:
+    app = serve_redacted(leaky_app())
+    assert "hashed_password" not in json.dumps(app.openapi())  # what is served
+    with pytest.raises(AssertionError, match="Account.hashed_password"):  # what the code still generates
+        assert_no_findings(app)
