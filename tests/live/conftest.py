@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_support import uvicorn
-
-DOCS_PASSWORD = "correct-horse-battery-staple"
+from live_support import DOCS_PASSWORD, uvicorn
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 
 HERE = Path(__file__).resolve().parent
+# The docs password of the basic-auth app (given to it through the environment; see live_apps.py).
+DOCS_PASSWORD = "correct-horse-battery-staple"
 SPECREVIEW = str(Path(sys.executable).with_name("specreview"))
 # Proxies would route 127.0.0.1 requests elsewhere; the tests talk to their own servers only.
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")

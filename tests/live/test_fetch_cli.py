@@ -5,13 +5,13 @@ Every failure must be exit 2 with one line on stderr, and no credential may ever
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
-from conftest import DOCS_PASSWORD
-from live_support import assert_one_line_error, free_port, specreview
+from live_support import DOCS_PASSWORD, assert_one_line_error, free_port, specreview
 
-BASIC = "Basic " + __import__("base64").b64encode(f"docs:{DOCS_PASSWORD}".encode()).decode()
+BASIC = "Basic " + base64.b64encode(f"docs:{DOCS_PASSWORD}".encode()).decode()
 
 
 def test_header_env_sends_the_credential_and_never_shows_it(docs_auth: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import DOCS_PASSWORD
-from live_support import Run, assert_one_line_error, free_port, specreview
+from live_support import DOCS_PASSWORD, Run, assert_one_line_error, free_port, specreview
 
 FASTAPI_DOCS = {"/docs": "Swagger UI", "/redoc": "ReDoc", "/openapi.json": "OpenAPI description"}
 SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
@@ -80,7 +80,7 @@ def test_docs_behind_basic_auth_are_not_exposed(docs_auth: str) -> None:
 
 
 def test_credentials_only_fetch_the_description_for_review(docs_auth: str) -> None:
-    basic = "Basic " + __import__("base64").b64encode(f"docs:{DOCS_PASSWORD}".encode()).decode()
+    basic = "Basic " + base64.b64encode(f"docs:{DOCS_PASSWORD}".encode()).decode()
     run, report = probe_json(docs_auth, "--header-env", "Authorization:DOCS_AUTH", env={"DOCS_AUTH": basic})
     assert exposures(report) == {}  # the exposure check never sends them
     assert any(f["rule"] == "password-in-response" for f in report["findings"])
