@@ -659,6 +659,11 @@ class _Redactor:
         if role == "nameMap" and parent_role in ("securityList", "discriminator"):
             self._remove_at(parent, key, "remove-empty", rule)
             return True
+        if key == "enum" and isinstance(container, list) and parent_role not in (DATA, EXT):
+            # `enum: []` is invalid (3.0, Swagger 2.0) and would accept nothing: with every value redacted the
+            # keyword goes (github.com: a credential rule removed both values of a permission enum).
+            self._remove_at(parent, key, "remove-empty", rule)
+            return True
         if key == "required" and parent_role == "schema" and isinstance(container, list):
             self._remove_at(parent, key, "remove-empty", rule)
             return True

@@ -962,3 +962,21 @@ def test_change_kinds_are_the_documented_vocabulary() -> None:
     out, changes = run(composition_doc("3.0.3"), remove("/components/schemas/Secret", "/paths/~1x"))
     assert {c.action for c in changes} <= set(CHANGE_KINDS)
     assert out["components"] == {}  # all pruned; `components` itself stays
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "2.0"])
+def test_enum_emptied_by_the_redaction_is_dropped(version: str) -> None:
+    """Corpus (github.com): both values of an enum were redacted, leaving an invalid `enum: []`."""
+    prop = {"type": "string", "enum": ["read", "write"]}
+    schema = {"type": "object", "properties": {"secrets": prop, "keep": {"type": "string", "enum": ["a", "b"]}}}
+    if version == "2.0":
+        doc = swagger(definitions={"P": schema})
+        base = "/definitions/P/properties"
+    else:
+        doc = oas(version, components={"schemas": {"P": schema}})
+        base = "/components/schemas/P/properties"
+    out, changes = run(doc, remove(f"{base}/secrets/enum/0", f"{base}/secrets/enum/1", f"{base}/keep/enum/1"))
+    props = out["definitions" if version == "2.0" else "components"]
+    props = (props["P"] if version == "2.0" else props["schemas"]["P"])["properties"]
+    assert props == {"secrets": {"type": "string"}, "keep": {"type": "string", "enum": ["a"]}}
+    assert (f"{base}/secrets/enum", "remove-empty") in pairs(changes)
