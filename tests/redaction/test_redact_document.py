@@ -212,3 +212,49 @@ def test_redact_command_extension_options(tmp_path: Path) -> None:
     item = json.loads(out.read_text())["paths"]["/a"]
     assert item["x-swagger-router-controller"] == "orders_controller"
     assert set(item["get"]) == {"responses", "x-codeSamples"}
+
+
+# -- fail closed ---------------------------------------------------------------------------------------------
+
+# A user rule whose pattern also matches the mask it asks for: its finding survives redaction, every time.
+_SELF_MATCHING_RULE = r"""
+id: ticket-in-text
+category: internal-path
+severity: error
+summary: A ticket id in prose
+message: "{name} names ticket {kind}"
+given: "#Text"
+match:
+  on: text
+  regex: 'REDACTED|TICKET-\d+'
+redact: mask
+docs:
+  what: Finds ticket ids in descriptions.
+  why: They leak the tracker.
+  fix: Remove them.
+examples:
+  fail: {openapi: 3.1.0, info: {title: t, version: "1", description: "see TICKET-12"}, paths: {}}
+  pass: {openapi: 3.1.0, info: {title: t, version: "1", description: "see the docs"}, paths: {}}
+"""
+
+
+def test_residue_makes_redact_fail_closed_and_write_nothing(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ticket-in-text.yaml").write_text(_SELF_MATCHING_RULE)
+    doc = oas("3.0.3", paths={"/a": {"get": op()}})
+    doc["info"]["description"] = "Fixes TICKET-12."
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(doc))
+    out, log = tmp_path / "out.json", tmp_path / "changes.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "specreview", "redact", str(source), "-o", str(out), "--changes", str(log)]
+        + ["--rules-dir", str(rules)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "redaction left ticket-in-text at /info/description" in done.stderr and "nothing written" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not out.exists() and not log.exists()
+    assert json.loads(source.read_text()) == doc
