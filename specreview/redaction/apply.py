@@ -93,6 +93,9 @@ _ANNOTATIONS = frozenset(
     }
 )
 
+# Objects whose `default` is a value validated against a schema (ANY: Swagger 2.0 `items` objects).
+_HOLDS_DEFAULT = frozenset({"schema", "parameter", "header", ANY})
+
 _PATH_TEMPLATE = re.compile(r"\{([^{}]+)\}")
 
 
@@ -434,6 +437,8 @@ class _Redactor:
             path = self._typed_path(tokens)
             if path is None:
                 continue  # nothing there (any more): nothing to do
+            if action.kind == "remove":
+                path = self._whole_default(path)
             if action.kind == "remove" and path == ():
                 raise RedactionError(f"{action.rule}: cannot remove the whole document")
             if action.kind == "remove" and path == ("paths",) and isinstance(self.original.get("paths"), dict):
@@ -452,6 +457,17 @@ class _Redactor:
         kept = {path: action for path, action in removals.items() if not covered(path, strict=True)}
         masks = [(path, action) for path, action in resolved if action.kind == "mask" and not covered(path, False)]
         return kept, masks
+
+    def _whole_default(self, path: Path) -> Path:
+        """A removal inside a `default` value removes the whole default: validators check a default against its
+        schema, so a default without a required member is invalid (vtex.local in the corpus run)."""
+        for i in range(len(path) - 1):
+            if path[i] != "default":
+                continue
+            found = self._follow(path[:i])
+            if found is not None and self.role_of(found[0]) in _HOLDS_DEFAULT:
+                return path[: i + 1]
+        return path
 
     def _mask(self, path: Path, action: Action) -> None:
         found = self._follow(path[:-1])

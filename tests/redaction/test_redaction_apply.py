@@ -980,3 +980,31 @@ def test_enum_emptied_by_the_redaction_is_dropped(version: str) -> None:
     props = (props["P"] if version == "2.0" else props["schemas"]["P"])["properties"]
     assert props == {"secrets": {"type": "string"}, "keep": {"type": "string", "enum": ["a"]}}
     assert (f"{base}/secrets/enum", "remove-empty") in pairs(changes)
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "2.0"])
+def test_removal_inside_a_default_removes_the_whole_default(version: str) -> None:
+    """Corpus (vtex.local): removing `email` from a default left it without a required member: invalid."""
+    client = {
+        "type": "object",
+        "required": ["id", "email"],
+        "properties": {"id": {"type": "string"}, "email": {"type": "string"}},
+        "default": {"id": "1", "email": "jane@example.org"},
+    }
+    keep = {"type": "object", "properties": {"a": {"type": "string"}}, "default": {"a": "x"}}
+    header = {"type": "string"} if version == "2.0" else {"schema": {"type": "string"}}
+    error = {"description": "no", "headers": {"X-Debug": header}}
+    responses = {"200": {"description": "ok"}, "default": error}
+    if version == "2.0":
+        doc = swagger(paths={"/a": {"get": {"responses": responses}}}, definitions={"Client": client, "Keep": keep})
+        base = "/definitions"
+    else:
+        doc = oas(version, paths={"/a": {"get": {"responses": responses}}})
+        doc["components"] = {"schemas": {"Client": client, "Keep": keep}}
+        base = "/components/schemas"
+    out, changes = run(doc, remove(f"{base}/Client/default/email", "/paths/~1a/get/responses/default/headers/X-Debug"))
+    schemas = out["definitions"] if version == "2.0" else out["components"]["schemas"]
+    assert "default" not in schemas["Client"] and schemas["Keep"] == keep
+    assert (f"{base}/Client/default", "remove") in pairs(changes)
+    # a `default` response is not a default value
+    assert out["paths"]["/a"]["get"]["responses"]["default"] == {"description": "no"}
