@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from specreview.document.fetch import FetchOptions, display_url, fetch, size_text, url_scheme
 from specreview.document.locate import JsonLocator, YamlLocator
 from specreview.document.model import Document, Format
+from specreview.document.refs import BUNDLE_KEY, BundleLimits, RefAllowList, base_of, bundle_external_refs, ref_warnings
 from specreview.document.yaml12 import DEFAULT_MAX_DEPTH, load_yaml
 from specreview.errors import DocumentError
 
@@ -39,21 +40,39 @@ def load_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetch_options: FetchOptions | None = None,
     stdin: BinaryIO | None = None,
+    allow_refs: RefAllowList | None = None,
 ) -> Document:
-    """Load a file path, `-` (standard input) or an http(s) URL. Raises DocumentError."""
+    """Load a file path, `-` (standard input) or an http(s) URL. Raises DocumentError.
+
+    External `$ref`s are only read when `allow_refs` allows their target; they are then bundled into the
+    document (see refs.py). Dangling, cyclic and unread references become warnings."""
     scheme = url_scheme(source)
+    options = fetch_options or FetchOptions(max_bytes=max_bytes)
+    options = dataclasses.replace(options, max_bytes=min(options.max_bytes, max_bytes))
+    base = source
     if scheme in ("http", "https"):
-        options = fetch_options or FetchOptions(max_bytes=max_bytes)
-        options = dataclasses.replace(options, max_bytes=min(options.max_bytes, max_bytes))
-        raw, _final_url = fetch(source, options)
-        return parse_document(raw, display_url(source))
-    if scheme:
+        raw, base = fetch(source, options)
+        document = parse_document(raw, display_url(source))
+    elif scheme:
         reason = f"unsupported URL scheme {scheme!r}: give an http(s) URL or a file path"
         raise DocumentError(display_url(source), reason)
-    if source == "-":
+    elif source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
-    return parse_document(_read_file(source, max_bytes), source, path=source)
+        document = parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
+    else:
+        document = parse_document(_read_file(source, max_bytes), source, path=source)
+    if allow_refs:
+        limits = BundleLimits(max_bytes=max_bytes)
+        base = base if scheme else base_of(document.source, document.path)
+        count = bundle_external_refs(
+            document.data, document.source, base=base, allow=allow_refs, fetch_options=options, limits=limits
+        )
+        if count:
+            document.warnings.append(
+                f"bundled {count} external $ref target{'s' if count != 1 else ''} under /{BUNDLE_KEY}"
+            )
+    document.warnings.extend(ref_warnings(document.data))
+    return document
 
 
 def _too_large(source: str, max_bytes: int) -> DocumentError:
@@ -119,9 +138,27 @@ def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docum
         data, warnings = result.data, result.warnings
         locator = YamlLocator(result.root_mark, result.marks)
     if not isinstance(data, dict):
-        raise DocumentError(source, f"not an OpenAPI document: expected a mapping at the top, found {_kind(data)}")
+        # Where the top-level value starts (or 1:1 for an empty document), so the message has a position.
+        line, column = _position(text, first.start() if first is not None and data is not None else 0)
+        reason = f"not an OpenAPI document: expected a mapping at the top, found {_kind(data)}"
+        raise DocumentError(source, reason, line, column)
     _check_version(data, source, locator)
     return Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
+
+
+def parse_data(raw: bytes, source: str) -> Any:
+    """Decode and parse bytes as JSON or YAML with the same limits as a document, without requiring an
+    OpenAPI document (for what an external `$ref` names: a bare schema is fine)."""
+    text = decode(raw, source)
+    first = _NON_SPACE.search(text)
+    if first is not None and first.group() in "{[":
+        return _parse_json(text, source, [])
+    return load_yaml(text, source, max_depth=MAX_DEPTH).data
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _parse_json(text: str, source: str, warnings: list[str]) -> Any:
@@ -198,7 +235,8 @@ def _check_version(data: dict[str, Any], source: str, locator: JsonLocator | Yam
         version = _short(data["swaggerVersion"])
         raise DocumentError(source, f"Swagger 1.x (swaggerVersion: {version}) is not supported; {SUPPORTED}", *position)
     else:
-        raise DocumentError(source, f"not an OpenAPI document: no 'openapi' or 'swagger' key at the top; {SUPPORTED}")
+        reason = f"not an OpenAPI document: no 'openapi' or 'swagger' key at the top; {SUPPORTED}"
+        raise DocumentError(source, reason, *(locator.locate("") or (None, None)))
     position = locator.locate(f"/{key}") or (None, None)
     shown = _short(version) if isinstance(version, str) else f"{_short(version)} ({_kind(version)}, not a string)"
     raise DocumentError(source, f"unsupported {name} version {shown}; {SUPPORTED}", *position)
