@@ -6,6 +6,7 @@ only, to learn data flows (flow.py). Every rule then reads those indexes; no rul
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -75,7 +76,22 @@ class Review:
                 key = (rule.id, raw.finding.pointer)
                 if key not in found and not self._suppressed(raw.path, rule) and not self._allowed(raw):
                     found[key] = raw
-        return list(found.values())
+        return self._located(list(found.values()))
+
+    def _located(self, raws: list[RawFinding]) -> list[RawFinding]:
+        """Source positions for all findings at once: locating a JSON text is a scan, so it is done in one
+        batch rather than once per finding."""
+        positions = self.document.locate_many(raw.finding.pointer for raw in raws)
+        if not positions:
+            return raws
+        located = []
+        for raw in raws:
+            position = positions.get(raw.finding.pointer)
+            if position is not None:
+                finding = dataclasses.replace(raw.finding, line=position[0], column=position[1])
+                raw = dataclasses.replace(raw, finding=finding)
+            located.append(raw)
+        return located
 
     # ------------------------------------------------------------------------------------------
     def _run_rule(self, rule: Rule) -> Iterator[RawFinding]:
@@ -200,7 +216,6 @@ class Review:
     ) -> RawFinding:
         pointer = to_pointer(path)
         message = _render(rule.message, name=name, kind=kind, pointer=pointer)
-        location = self.document.locate(pointer) if self.document.locate else None
         finding = Finding(
             rule=rule.id,
             category=rule.category,
@@ -208,8 +223,6 @@ class Review:
             pointer=pointer,
             message=message,
             source=self.document.source,
-            line=location[0] if location else None,
-            column=location[1] if location else None,
             value_hash=hash_value(value) if value is not None else "",
         )
         return RawFinding(finding, path, spans, name)

@@ -46,6 +46,7 @@ class _Locator:
         return self._cache.get(pointer)
 
     def locate_many(self, pointers: Iterable[str]) -> dict[str, Position]:
+        pointers = list(pointers)  # read twice below; a generator would be empty the second time
         wanted = [p for p in dict.fromkeys(pointers) if p not in self._cache]
         if wanted:
             self._cache.update(self._find(wanted))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Format = Literal["json", "yaml"]
+
+
+class _Locating(Protocol):
+    def locate(self, pointer: str) -> tuple[int, int] | None: ...
+
+    def locate_many(self, pointers: Iterable[str]) -> dict[str, tuple[int, int]]: ...
 
 
 @dataclass
@@ -23,7 +29,7 @@ class Document:
     text: str = ""
     path: str | None = None  # filesystem path when loaded from a file
     warnings: list[str] = field(default_factory=list)
-    _locator: Callable[[str], tuple[int, int] | None] | None = field(default=None, repr=False)
+    _locator: _Locating | None = field(default=None, repr=False)
 
     @property
     def version(self) -> str:
@@ -42,4 +48,11 @@ class Document:
     def locate(self, pointer: str) -> tuple[int, int] | None:
         if self._locator is None:
             return None
-        return self._locator(pointer)
+        return self._locator.locate(pointer)
+
+    def locate_many(self, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Positions of the pointers that are in the document. One pass over a JSON text for the whole batch,
+        so a report with thousands of findings does not rescan the text per finding."""
+        if self._locator is None:
+            return {}
+        return self._locator.locate_many(pointers)

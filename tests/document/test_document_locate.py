@@ -82,6 +82,51 @@ def test_json_locate_many_in_one_batch() -> None:
     assert locator("/paths") == (3, 3)  # answered from the cache, and callable like Document._locator
 
 
+def test_locate_many_accepts_a_generator() -> None:
+    # The engine passes a generator of pointers; it must not be exhausted before the answer is built.
+    found = JsonLocator(JSON_TEXT).locate_many(pointer for pointer in CASES)
+    assert found == {pointer: positions[0] for pointer, positions in CASES.items()}
+
+
+def test_findings_are_located_in_one_pass(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A report with many findings scans the JSON text once, not once per finding (Stripe took 100 s that way).
+    from specreview.document.load import load_document
+    from specreview.engine import review_document
+    from specreview.ruleset.load import load_rules
+
+    properties = {f"note_{i}": {"type": "string"} for i in range(50)}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/notes": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/N"}}}},
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {"schemas": {"N": {"type": "object", "properties": properties}}},
+    }
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(document, indent=2))
+    loaded = load_document(str(path))
+    scans = 0
+    original = JsonLocator._scan
+
+    def counting_scan(self, wanted):  # type: ignore[no-untyped-def]
+        nonlocal scans
+        scans += 1
+        return original(self, wanted)
+
+    monkeypatch.setattr(JsonLocator, "_scan", counting_scan)
+    findings = [raw.finding for raw in review_document(loaded, load_rules())]
+    unbounded = [f for f in findings if f.rule == "unbounded-input"]
+    assert len(unbounded) == 50
+    assert all(f.line is not None and f.column is not None for f in findings)
+    assert scans == 1
+
+
 def test_json_scan_stops_early_and_skips_unrelated_containers() -> None:
     # Text after the wanted value is not even valid JSON: the scan must stop before reaching it.
     text = '{"a": {"b": [1, {"c": 2}]}, "z": 1, "broken": [}'
