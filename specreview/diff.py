@@ -3,7 +3,8 @@
 Compared: operations (method + path), the fields each operation's responses carry (property paths through
 `$ref`, `allOf`/`anyOf`/`oneOf`, `items` and `additionalProperties`), servers and their hosts, and the
 findings of the rule set, matched by fingerprint (rule, pointer, value hash), so moving, reordering or
-reformatting a document changes nothing. A *leak* is a new finding at or above the threshold.
+reformatting a document changes nothing. A *leak* is a new finding at or above the threshold, or any new
+internal-host finding whatever its severity: a new private server is exactly what a diff exists to catch.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from specreview.findings import DocumentInfo, Finding, Severity
 from specreview.ruleset.model import Rule
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+INTERNAL_HOST = "internal-host"
 # Schemas nest without end through recursive $refs; property paths deeper than this are not worth listing.
 MAX_FIELD_DEPTH = 8
+# Big public documents (Stripe, GitHub) expand to millions of paths through shared components; past this
+# many per operation the listing stops helping a reviewer and only costs memory.
 MAX_FIELDS_PER_OPERATION = 2000
 
 
@@ -47,11 +51,11 @@ class Change:
 class DocumentDiff:
     old: DocumentInfo
     new: DocumentInfo
-    leaks: list[Finding]  # new findings at or above the threshold
+    leaks: list[Finding]  # new findings at or above the threshold, and every new internal-host finding
     new_findings: list[Finding]  # every new finding (leaks plus milder ones)
     closed: list[Finding]  # findings of OLD that NEW no longer has
     operations: Change
-    response_fields: dict[str, Change]  # per operation present in both or only in NEW
+    response_fields: dict[str, Change]  # per operation of NEW whose response fields changed
     servers: Change
     hosts: Change
     threshold: str
@@ -119,6 +123,8 @@ def _response_fields(operation: dict[str, Any], resolver: _Resolver) -> set[str]
     if not isinstance(responses, dict):
         return found
     for status, response in responses.items():
+        if str(status).startswith("x-"):  # a vendor extension, not a status code
+            continue
         response, seen = resolver.resolve(response, frozenset())
         if not isinstance(response, dict):
             continue
@@ -214,22 +220,30 @@ def _change(old: frozenset[str], new: frozenset[str]) -> Change:
     return Change(added=sorted(new - old), removed=sorted(old - new))
 
 
+def is_leak(finding: Finding, threshold: str) -> bool:
+    """Whether a new finding makes the diff fail: at or above `threshold`, or any internal host ("never": none)."""
+    if threshold == "never":
+        return False
+    return finding.category == INTERNAL_HOST or finding.severity.at_least(Severity(threshold))
+
+
 def diff_documents(
     old: Document,
     new: Document,
     rules: Sequence[Rule],
     allow: Allowances | None = None,
-    threshold: str = "warning",
+    threshold: str = "error",
 ) -> DocumentDiff:
     """Compare two versions of one API. `threshold` (error, warning, info, never) decides what counts as a leak."""
     old_findings = [r.finding for r in review_document(old, rules, allow)]
     new_findings = [r.finding for r in review_document(new, rules, allow)]
     added = sorted(_multiset_difference(new_findings, old_findings), key=Finding.sort_key)
     closed = sorted(_multiset_difference(old_findings, new_findings), key=Finding.sort_key)
-    leaks = [] if threshold == "never" else [f for f in added if f.severity.at_least(Severity(threshold))]
+    leaks = [f for f in added if is_leak(f, threshold)]
     before, after = surface(old), surface(new)
     fields: dict[str, Change] = {}
-    for operation in sorted(after.operations | before.operations):
+    # Only operations NEW has: the fields of a removed operation are closed with it, listing them is noise.
+    for operation in sorted(after.operations):
         change = _change(
             before.response_fields.get(operation, frozenset()), after.response_fields.get(operation, frozenset())
         )
