@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specreview.cli import baseline, check, probe, redact, review, rules  # noqa: F401 - importing registers the commands
+from specreview.cli import baseline, check, diff, probe, redact, review, rules  # noqa: F401 - importing registers the commands
 from specreview.cli.app import ExitCode, app
 
 __all__ = ["ExitCode", "app", "main"]
