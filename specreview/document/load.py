@@ -8,14 +8,17 @@ import json
 import os
 import re
 import sys
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from specreview.document.fetch import FetchOptions, display_url, fetch, size_text, url_scheme
 from specreview.document.locate import JsonLocator, YamlLocator
 from specreview.document.model import Document, Format
-from specreview.document.refs import BUNDLE_KEY, BundleLimits, RefAllowList, base_of, bundle_external_refs, ref_warnings
+from specreview.document.refs import ref_warnings
 from specreview.document.yaml12 import DEFAULT_MAX_DEPTH, load_yaml
 from specreview.errors import DocumentError
+
+if TYPE_CHECKING:
+    from specreview.document.ref_allow import RefAllowList
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # Deeper documents are refused: code that walks them (deepcopy, jsonpath, the spec validator) recurses.
@@ -45,7 +48,7 @@ def load_document(
     """Load a file path, `-` (standard input) or an http(s) URL. Raises DocumentError.
 
     External `$ref`s are only read when `allow_refs` allows their target; they are then bundled into the
-    document (see refs.py). Dangling, cyclic and unread references become warnings."""
+    document (see bundle.py). Dangling, cyclic and unread references become warnings."""
     scheme = url_scheme(source)
     options = fetch_options or FetchOptions(max_bytes=max_bytes)
     options = dataclasses.replace(options, max_bytes=min(options.max_bytes, max_bytes))
@@ -60,19 +63,24 @@ def load_document(
         stream = stdin if stdin is not None else sys.stdin.buffer
         document = parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
     else:
-        document = parse_document(_read_file(source, max_bytes), source, path=source)
+        document = parse_document(read_file(source, max_bytes), source, path=source)
     if allow_refs:
-        limits = BundleLimits(max_bytes=max_bytes)
-        base = base if scheme else base_of(document.source, document.path)
-        count = bundle_external_refs(
-            document.data, document.source, base=base, allow=allow_refs, fetch_options=options, limits=limits
-        )
-        if count:
-            document.warnings.append(
-                f"bundled {count} external $ref target{'s' if count != 1 else ''} under /{BUNDLE_KEY}"
-            )
+        _bundle(document, base if scheme else None, allow_refs, options, max_bytes)
     document.warnings.extend(ref_warnings(document.data))
     return document
+
+
+def _bundle(document: Document, url: str | None, allow: RefAllowList, options: FetchOptions, max_bytes: int) -> None:
+    """Copy the allowed external `$ref` targets into the document (bundle.py imports this module)."""
+    from specreview.document.bundle import BUNDLE_KEY, BundleLimits, bundle_external_refs, file_base
+
+    base = url or file_base(document.path)
+    limits = BundleLimits(max_bytes=max_bytes)
+    count = bundle_external_refs(
+        document.data, document.source, base=base, allow=allow, fetch_options=options, limits=limits
+    )
+    if count:
+        document.warnings.append(f"bundled {count} external $ref target{'s' if count != 1 else ''} under /{BUNDLE_KEY}")
 
 
 def _too_large(source: str, max_bytes: int) -> DocumentError:
@@ -89,22 +97,24 @@ def _read_capped(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
     return raw
 
 
-def _read_file(path: str, max_bytes: int) -> bytes:
+def read_file(path: str, max_bytes: int, source: str | None = None) -> bytes:
+    """The bytes of a file, at most `max_bytes`; errors name it as `source` (default: the path)."""
+    source = source or path
     try:
         with open(path, "rb") as file:
             # Check the size first so a huge file is refused without reading it; still read at most one byte
             # past the cap, since special files report no size.
             if os.fstat(file.fileno()).st_size > max_bytes:
-                raise _too_large(path, max_bytes)
-            return _read_capped(file, path, max_bytes)
+                raise _too_large(source, max_bytes)
+            return _read_capped(file, source, max_bytes)
     except FileNotFoundError:
-        raise DocumentError(path, "no such file") from None
+        raise DocumentError(source, "no such file") from None
     except IsADirectoryError:
-        raise DocumentError(path, "is a directory, not a file") from None
+        raise DocumentError(source, "is a directory, not a file") from None
     except PermissionError:
-        raise DocumentError(path, "permission denied") from None
+        raise DocumentError(source, "permission denied") from None
     except OSError as exc:
-        raise DocumentError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise DocumentError(source, f"cannot read: {exc.strerror or exc}") from None
 
 
 def decode(raw: bytes, source: str) -> str:
