@@ -16,6 +16,7 @@ from specreview.document.pointer import parse_pointer
 from specreview.document.yaml12 import MarkTree, unpack_mark
 
 Position = tuple[int, int]
+Tokens = tuple[str, ...]  # a pointer's unescaped reference tokens
 
 # Strings (with escapes), structural characters, and any other run of literal characters (numbers, true,
 # false, null), so that every value starts with a token.
@@ -24,7 +25,7 @@ _NON_SPACE = re.compile(r"\S")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros
 
 
-def _tokens(pointer: str) -> tuple[str, ...] | None:
+def _tokens(pointer: str) -> Tokens | None:
     try:
         return tuple(parse_pointer(pointer))
     except ValueError:
@@ -32,27 +33,36 @@ def _tokens(pointer: str) -> tuple[str, ...] | None:
 
 
 class _Locator:
-    """Shared caching: `locate` answers one pointer, `locate_many` a batch; None when not in the document."""
+    """Shared caching, keyed by the pointer's tokens: `locate` answers one pointer, `locate_many` a batch of
+    pointers, `locate_paths` a batch of paths (token tuples, as the engine holds them, so nothing is parsed)."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, Position | None] = {}
+        self._cache: dict[Tokens, Position | None] = {}
 
     def __call__(self, pointer: str) -> Position | None:
         return self.locate(pointer)
 
     def locate(self, pointer: str) -> Position | None:
-        if pointer not in self._cache:
-            self.locate_many([pointer])
-        return self._cache.get(pointer)
+        return self.locate_many([pointer]).get(pointer)
 
     def locate_many(self, pointers: Iterable[str]) -> dict[str, Position]:
-        pointers = list(pointers)  # read twice below; a generator would be empty the second time
-        wanted = [p for p in dict.fromkeys(pointers) if p not in self._cache]
-        if wanted:
-            self._cache.update(self._find(wanted))
-        return {p: pos for p in pointers if (pos := self._cache.get(p)) is not None}
+        parsed = {pointer: tokens for pointer in pointers if (tokens := _tokens(pointer)) is not None}
+        found = self._locate_tokens(parsed.values())
+        return {pointer: pos for pointer, tokens in parsed.items() if (pos := found.get(tokens)) is not None}
 
-    def _find(self, pointers: list[str]) -> dict[str, Position | None]:
+    def locate_paths(self, paths: Iterable[tuple[str | int, ...]]) -> dict[tuple[str | int, ...], Position]:
+        keyed = {path: tuple(map(str, path)) for path in paths}
+        found = self._locate_tokens(keyed.values())
+        return {path: pos for path, tokens in keyed.items() if (pos := found.get(tokens)) is not None}
+
+    def _locate_tokens(self, wanted: Iterable[Tokens]) -> dict[Tokens, Position]:
+        wanted = list(dict.fromkeys(wanted))
+        missing = [tokens for tokens in wanted if tokens not in self._cache]
+        if missing:
+            self._cache.update(self._find(missing))
+        return {tokens: pos for tokens in wanted if (pos := self._cache.get(tokens)) is not None}
+
+    def _find(self, wanted: list[Tokens]) -> dict[Tokens, Position | None]:
         raise NotImplementedError
 
 
@@ -64,13 +74,10 @@ class YamlLocator(_Locator):
         self._root = root_mark
         self._marks = marks
 
-    def _find(self, pointers: list[str]) -> dict[str, Position | None]:
-        return {pointer: self._find_one(pointer) for pointer in pointers}
+    def _find(self, wanted: list[Tokens]) -> dict[Tokens, Position | None]:
+        return {tokens: self._find_one(tokens) for tokens in wanted}
 
-    def _find_one(self, pointer: str) -> Position | None:
-        tokens = _tokens(pointer)
-        if tokens is None:
-            return None
+    def _find_one(self, tokens: Tokens) -> Position | None:
         mark, tree = self._root, self._marks
         for token in tokens:
             if tree is None:
@@ -103,22 +110,15 @@ class JsonLocator(_Locator):
         line_start = self._newlines[line - 1] + 1 if line else 0
         return line + 1, offset - line_start + 1
 
-    def _find(self, pointers: list[str]) -> dict[str, Position | None]:
-        found: dict[str, Position | None] = dict.fromkeys(pointers)
-        wanted: dict[tuple[str, ...], list[str]] = {}
-        for pointer in pointers:
-            tokens = _tokens(pointer)
-            if tokens is not None:
-                wanted.setdefault(tokens, []).append(pointer)
-        offsets = self._scan(wanted)
-        for path, offset in offsets.items():
-            for pointer in wanted[path]:
-                found[pointer] = self._position(offset)
+    def _find(self, wanted: list[Tokens]) -> dict[Tokens, Position | None]:
+        found: dict[Tokens, Position | None] = dict.fromkeys(wanted)
+        for path, offset in self._scan(set(wanted)).items():
+            found[path] = self._position(offset)
         return found
 
-    def _scan(self, wanted: dict[tuple[str, ...], list[str]]) -> dict[tuple[str, ...], int]:
+    def _scan(self, wanted: set[Tokens]) -> dict[Tokens, int]:
         """Offsets of the wanted paths, from one pass over the tokens that ends when all have been seen."""
-        offsets: dict[tuple[str, ...], int] = {}
+        offsets: dict[Tokens, int] = {}
         if () in wanted:
             first = _NON_SPACE.search(self._text)
             offsets[()] = first.start() if first else 0

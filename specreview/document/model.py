@@ -14,6 +14,8 @@ class _Locating(Protocol):
 
     def locate_many(self, pointers: Iterable[str]) -> dict[str, tuple[int, int]]: ...
 
+    def locate_paths(self, paths: Iterable[tuple[str | int, ...]]) -> dict[tuple[str | int, ...], tuple[int, int]]: ...
+
 
 @dataclass
 class Document:
@@ -56,3 +58,9 @@ class Document:
         if self._locator is None:
             return {}
         return self._locator.locate_many(pointers)
+
+    def locate_paths(self, paths: Iterable[tuple[str | int, ...]]) -> dict[tuple[str | int, ...], tuple[int, int]]:
+        """Like `locate_many`, for paths of reference tokens (what the engine holds): nothing to parse."""
+        if self._locator is None:
+            return {}
+        return self._locator.locate_paths(paths)
