@@ -214,6 +214,9 @@ _CARD = re.compile(
 )
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def _real_cards(value: str, test_cards: frozenset[str]) -> Iterator[str]:
     for match in _CARD.finditer(value):
         digits = re.sub(r"\D", "", match.group(0))
@@ -224,8 +227,8 @@ def _real_cards(value: str, test_cards: frozenset[str]) -> Iterator[str]:
 @detector("card-number")
 def detect_card(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Luhn-valid card numbers that are not processor test cards."""
-    if sum(c.isdigit() for c in value) < 13:
-        return
+    if not _FOUR_DIGITS.search(value):
+        return  # every card pattern has a run of four digits; one C-level search rejects almost all strings
     for span in _real_cards(value, options.get("_test_cards", frozenset())):
         yield Hit("card number", span)
 

@@ -66,6 +66,9 @@ class Review:
         self._selected: dict[str, list[Candidate]] = {}
         self._leaf_cache: dict[Path, list[tuple[Path, str, Any]]] = {}
         self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = {}
+        self._field_cache: dict[Path, str] = {}
+        # Most documents carry no suppression at all; then no finding needs the walk up its path.
+        self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
 
     def run(self, rules: Iterable[Rule]) -> list[RawFinding]:
         found: dict[tuple[str, str], RawFinding] = {}
@@ -81,12 +84,12 @@ class Review:
     def _located(self, raws: list[RawFinding]) -> list[RawFinding]:
         """Source positions for all findings at once: locating a JSON text is a scan, so it is done in one
         batch rather than once per finding."""
-        positions = self.document.locate_many(raw.finding.pointer for raw in raws)
+        positions = self.document.locate_paths([raw.path for raw in raws])
         if not positions:
             return raws
         located = []
         for raw in raws:
-            position = positions.get(raw.finding.pointer)
+            position = positions.get(raw.path)
             if position is not None:
                 finding = dataclasses.replace(raw.finding, line=position[0], column=position[1])
                 raw = dataclasses.replace(raw, finding=finding)
@@ -188,7 +191,14 @@ class Review:
                     yield hit
 
     def _field_name(self, path: Path) -> str:
-        """The property or parameter a value belongs to: `.../examples/0/api_key` -> `api_key`."""
+        """The property or parameter a value belongs to: `.../examples/0/api_key` -> `api_key`.
+        Several rules read the same leaves, so each leaf's answer is kept."""
+        name = self._field_cache.get(path)
+        if name is None:
+            name = self._field_cache[path] = self._find_field_name(path)
+        return name
+
+    def _find_field_name(self, path: Path) -> str:
         node_chain = _chain(self.doc, path)
         for i in range(len(path) - 1, -1, -1):
             token = path[i]
@@ -236,6 +246,8 @@ class Review:
         return any(pointer == p or pointer.startswith(p + "/") for p in allow.pointers)
 
     def _suppressed(self, path: Path, rule: Rule) -> bool:
+        if not self._has_ignores:
+            return False
         node: Any = self.doc
         for token in (None, *path):
             if token is not None:
@@ -255,8 +267,11 @@ def _flow_matches(wanted: str, flows: set[str]) -> bool:
         return True
     if wanted == "response":
         return bool(flows & RESPONSE_FLOWS)
-    if wanted == "error":
-        return bool(flows & {"error", "error-debug"})
+    if wanted in ("error", "error-debug"):
+        # An error model is what only errors return. A schema that success responses return too is a domain
+        # object an error happens to embed (Stripe's error carries the failed `payment_intent`): its `file` or
+        # `amount_received` describe the resource, not the server's internals.
+        return "success" not in flows and bool(flows & ({"error", "error-debug"} if wanted == "error" else {wanted}))
     return wanted in flows
 
 

@@ -182,6 +182,28 @@ def test_error_words_only_count_in_error_responses():
     }
 
 
+def test_a_resource_an_error_embeds_is_not_an_error_model():
+    # Stripe's error object carries the failed payment intent; the intent's `file` and `amount_received` describe
+    # the resource (the success responses return it too), not the server's internals.
+    schemas = {
+        "Err": {"type": "object", "properties": {"traceback": {"type": "string"}, "intent": ref("Intent")}},
+        "Intent": {
+            "type": "object",
+            "properties": {"file": {"type": "string"}, "amount_received": {"type": "integer"}},
+        },
+    }
+    both = {"responses": {**returns(ref("Intent"))["responses"], **returns(ref("Err"), "402")["responses"]}}
+    paths = {"/intents/{id}": {"get": both}}
+    assert verbose(doc(paths, schemas)) == {"/components/schemas/Err/properties/traceback"}
+    # Returned by errors only, the same schema is part of the error model.
+    error_only = {"/intents/{id}": {"get": returns(ref("Err"), "402")}}
+    assert verbose(doc(error_only, schemas)) == {
+        "/components/schemas/Err/properties/traceback",
+        "/components/schemas/Intent/properties/file",
+        "/components/schemas/Intent/properties/amount_received",
+    }
+
+
 def test_every_field_of_a_debug_object_in_an_error_is_flagged():
     schemas = {
         "Err": {"type": "object", "properties": {"detail": {"type": "string"}, "debug": ref("Dbg")}},
