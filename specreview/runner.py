@@ -15,6 +15,7 @@ from pathlib import Path
 
 from specreview.config import Allowances
 from specreview.document.fetch import FetchOptions
+from specreview.document.ref_allow import RefAllowList
 from specreview.errors import SpecreviewError
 from specreview.findings import DocumentInfo, Finding
 from specreview.ruleset.model import Rule
@@ -59,6 +60,7 @@ class Settings:
     max_bytes: int
     config_path: str | None = None
     rules_dirs: tuple[Path, ...] = ()
+    allow_refs: RefAllowList | None = None  # external $ref targets that may be read (none by default)
 
 
 # The rules a worker reviews with: set in the parent before the pool starts, so forked workers inherit them.
@@ -92,7 +94,9 @@ def review_job(job: Job, settings: Settings, allow: Allowances, rules: Sequence[
     outcome = Outcome(job)
     try:
         fetch = replace(settings.fetch, headers=job.headers) if job.headers else settings.fetch
-        document = load_document(job.location, max_bytes=settings.max_bytes, fetch_options=fetch)
+        document = load_document(
+            job.location, max_bytes=settings.max_bytes, fetch_options=fetch, allow_refs=settings.allow_refs
+        )
         if job.name != job.location:
             document.source = job.name  # reports name the target, not a temporary or absolute path
         outcome.warnings = list(document.warnings)

@@ -21,6 +21,7 @@ from specreview.errors import SpecreviewError
 if TYPE_CHECKING:
     from specreview.config import Config
     from specreview.document.fetch import FetchOptions
+    from specreview.document.ref_allow import RefAllowList
     from specreview.ruleset.model import Rule
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,6 +105,11 @@ InsecureOpt = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS
 TimeoutOpt = Annotated[float, typer.Option(help="Seconds to wait for a URL.")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Largest document accepted, in bytes.")]
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_ALLOW_REFS_HELP = (
+    "Read external $refs whose target is under ENTRY: a host, host:port, URL prefix or local directory "
+    "(repeatable, or comma-separated). Without it no $ref target is ever fetched or read."
+)
+AllowRefsOpt = Annotated[list[str], typer.Option("--allow-remote-refs", metavar="ENTRY", help=_ALLOW_REFS_HELP)]
 
 
 def parse_headers(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -140,6 +146,15 @@ def header_from_env(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
             raise SpecreviewError(f"--header-env {name}: environment variable {variable} is not set")
         headers.append((name, content.strip()))
     return tuple(headers)
+
+
+def ref_allow_list(values: Sequence[str]) -> RefAllowList | None:
+    """The --allow-remote-refs entries (paths relative to the working directory); None when there are none."""
+    if not values:
+        return None
+    from specreview.document.ref_allow import parse_allow_list
+
+    return parse_allow_list(values)
 
 
 def fetch_options(

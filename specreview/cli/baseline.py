@@ -14,6 +14,7 @@ import typer
 from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    AllowRefsOpt,
     ConfigOpt,
     ExitCode,
     HeaderOpt,
@@ -23,6 +24,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    ref_allow_list,
     setup,
 )
 
@@ -43,6 +45,7 @@ def baseline(
     header: HeaderOpt = [],  # noqa: B006
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
 ) -> None:
     """Accept today's findings: write their fingerprints (no values, no line numbers) to a baseline file."""
     from specreview.baseline import render_baseline
@@ -52,6 +55,7 @@ def baseline(
 
     settings, rules = setup(config, rules_dir)
     fetch = fetch_options(header, timeout, max_bytes)
+    run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir), ref_allow_list(allow_remote_refs))
     if sources:
         jobs = expand_sources(sources)
     else:
@@ -68,7 +72,7 @@ def baseline(
         # Checked before reviewing so a long run does not end in this error.
         typer.echo(f"specreview: error: {output}: exists; use --force to replace the baseline", err=True)
         raise typer.Exit(ExitCode.ERROR)
-    outcomes = review_jobs(jobs, Settings(fetch, max_bytes, config, tuple(rules_dir)), settings.allow, rules)
+    outcomes = review_jobs(jobs, run_settings, settings.allow, rules)
     for outcome in outcomes:
         batch.echo_outcome_messages(outcome)
     if any(not o.ok and not o.skipped for o in outcomes):

@@ -10,6 +10,7 @@ import typer
 from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    AllowRefsOpt,
     CaBundleOpt,
     ConfigOpt,
     ExitCode,
@@ -23,6 +24,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    ref_allow_list,
     setup,
 )
 
@@ -65,6 +67,7 @@ def check(
     header_env: HeaderEnvOpt = [],  # noqa: B006
     ca_bundle: CaBundleOpt = None,
     insecure: InsecureOpt = False,
+    allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
     app_path: Annotated[
         str | None, typer.Option("--app", help="Review the document an app generates, 'module:attribute'.")
     ] = None,
@@ -80,15 +83,15 @@ def check(
 
     settings, rules = setup(config, rules_dir)
     fetch = fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure)
+    run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir), ref_allow_list(allow_remote_refs))
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
     if not sources and app_path is None:
         from specreview.cli.review import review_targets
 
-        review_targets(settings, rules, fetch, max_bytes, config, rules_dir, threshold, baseline, jobs, show_info)
+        review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info)
         return
     specs = parse_outputs(output_format.value, output)
     entries = batch.read_baseline(baseline) if baseline else None
-    run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir))
     outcomes = review_jobs(expand_sources(sources or []), run_settings, settings.allow, rules, processes=jobs)
     for outcome in outcomes:
         batch.echo_outcome_messages(outcome)

@@ -9,6 +9,7 @@ import typer
 
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    AllowRefsOpt,
     CaBundleOpt,
     ConfigOpt,
     HeaderEnvOpt,
@@ -20,6 +21,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    ref_allow_list,
     setup,
 )
 
@@ -56,6 +58,7 @@ def redact(
     insecure: InsecureOpt = False,
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
 ) -> None:
     """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
     from specreview.document.emit import dump
@@ -68,7 +71,10 @@ def redact(
         source,
         max_bytes=max_bytes,
         fetch_options=fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure),
+        allow_refs=ref_allow_list(allow_remote_refs),
     )
+    for warning in document.warnings:  # on stderr: the output may be stdout
+        typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
     result = redact_document(
         document, rules, allow=settings.allow, drop_extensions=drop_extensions, keep_extensions=keep_extensions
     )

@@ -23,6 +23,7 @@ import typer
 from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    AllowRefsOpt,
     ConfigOpt,
     ExitCode,
     FailOn,
@@ -32,6 +33,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    ref_allow_list,
     setup,
 )
 from specreview.cli.outputs import EXTENSIONS
@@ -40,11 +42,10 @@ from specreview.reporters import FORMATS
 
 if TYPE_CHECKING:
     from specreview.config import Config
-    from specreview.document.fetch import FetchOptions
     from specreview.findings import Finding
     from specreview.reporters.html import TargetSummary
     from specreview.ruleset.model import Rule
-    from specreview.runner import Job, Outcome
+    from specreview.runner import Job, Outcome, Settings
 
 DEFAULT_FORMATS = ("json", "html")
 DEFAULT_OUTPUT_DIR = "specreview-reports"
@@ -74,26 +75,25 @@ def review(
     rules_dir: RulesDirOpt = [],  # noqa: B006
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
 ) -> None:
     """Review every target in the config: one report per target, a summary table, exit by the worst result."""
     for name in formats:
         if name not in FORMATS:
             raise ConfigError(f"--format {name}: unknown format (known: {', '.join(FORMATS)})")
+    from specreview.runner import Settings
+
     settings, rules = setup(config, rules_dir)
     fetch = fetch_options([], timeout, max_bytes)
+    run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir), ref_allow_list(allow_remote_refs))
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
-    review_targets(
-        settings, rules, fetch, max_bytes, config, rules_dir, threshold, baseline, jobs, show_info, output_dir, formats
-    )
+    review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info, output_dir, formats)
 
 
 def review_targets(
     settings: Config,
     rules: Sequence[Rule],
-    fetch: FetchOptions,
-    max_bytes: int,
-    config_path: str | None,
-    rules_dirs: Sequence[Path],
+    run_settings: Settings,
     threshold: str,
     baseline: str | None,
     jobs: int | None,
@@ -103,7 +103,7 @@ def review_targets(
 ) -> None:
     """Run the configured targets and exit with the worst result (also what `check` does without a SOURCE)."""
     from specreview.cli import batch
-    from specreview.runner import Settings, review_jobs
+    from specreview.runner import review_jobs
 
     if not settings.targets:
         where = settings.path or "specreview.yaml or [tool.specreview] in pyproject.toml"
@@ -113,7 +113,6 @@ def review_targets(
     out_dir = output_dir or settings.output.dir or Path(DEFAULT_OUTPUT_DIR)
     chosen = tuple(dict.fromkeys(formats)) or settings.output.formats or DEFAULT_FORMATS
     jobs_list, failures = plan_jobs(settings)
-    run_settings = Settings(fetch, max_bytes, config_path, tuple(rules_dirs))
     with Progress(len(jobs_list)) as progress:
         done = review_jobs(jobs_list, run_settings, settings.allow, rules, processes=jobs, on_done=progress.advance)
     outcomes = _in_config_order(done, failures)
