@@ -17,6 +17,7 @@ import typer
 from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
+    AllowRefsOpt,
     CaBundleOpt,
     ConfigOpt,
     ExitCode,
@@ -30,6 +31,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    ref_allow_list,
     setup,
 )
 from specreview.errors import SpecreviewError
@@ -37,6 +39,7 @@ from specreview.errors import SpecreviewError
 if TYPE_CHECKING:
     from specreview.document.fetch import FetchOptions
     from specreview.document.model import Document
+    from specreview.document.ref_allow import RefAllowList
 
 
 class DiffFormat(str, Enum):
@@ -66,6 +69,7 @@ def diff(
     insecure: InsecureOpt = False,
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
 ) -> None:
     """Show what NEW exposes that OLD did not, and what it closed; exit 1 when something new leaks."""
     from specreview.diff import diff_documents
@@ -76,7 +80,8 @@ def diff(
     settings, rules = setup(config, rules_dir)
     fetch = fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure)
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
-    before, after = _load(old, fetch, max_bytes), _load(new, fetch, max_bytes)
+    allow_refs = ref_allow_list(allow_remote_refs)
+    before, after = _load(old, fetch, max_bytes, allow_refs), _load(new, fetch, max_bytes, allow_refs)
     result = diff_documents(before, after, rules, settings.allow, threshold)
     if output_format is DiffFormat.json:
         typer.echo(render_diff_json(result, __version__), nl=False)
@@ -86,11 +91,11 @@ def diff(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def _load(source: str, fetch: FetchOptions, max_bytes: int) -> Document:
+def _load(source: str, fetch: FetchOptions, max_bytes: int, allow_refs: RefAllowList | None) -> Document:
     """Load one side; its warnings (dangling $refs and the like) go to stderr so stdout stays a clean report."""
     from specreview.document.load import load_document
 
-    document = load_document(source, max_bytes=max_bytes, fetch_options=fetch)
+    document = load_document(source, max_bytes=max_bytes, fetch_options=fetch, allow_refs=allow_refs)
     for warning in document.warnings:
         typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
     return document

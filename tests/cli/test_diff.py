@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from regenerate import load_app_module
 from typer.testing import CliRunner, Result
 from uvicorn_server import serve
@@ -318,6 +319,45 @@ def test_a_server_url_is_reported_without_its_credentials(tmp_path: Path, old_sh
         result = specreview("diff", str(old_shop), str(new), "--format", output_format)
         assert "Hunter2" not in result.output and "tok_9f8e7d6c5b4a" not in result.output
     assert diff_json(old_shop, new)[1]["added"]["servers"] == ["https://***@api.shop.example.com/v2"]
+
+
+# check's options that are about its reports or its batch of documents, not about loading one document.
+CHECK_ONLY = {"sources", "output_format", "output", "baseline", "jobs", "show_info", "app_path", "app_dir", "fail_on"}
+
+
+def test_diff_loads_documents_with_every_option_check_has() -> None:
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    loading = {p.name for p in commands["check"].params} - CHECK_ONLY
+    assert loading <= {p.name for p in commands["diff"].params}
+    assert {"header", "header_env", "ca_bundle", "insecure", "timeout", "max_bytes", "config"} <= loading
+
+
+def test_external_refs_are_followed_only_when_allowed(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    user = {"type": "object", "properties": {"id": {"type": "string"}, "hashed_password": {"type": "string"}}}
+    (tmp_path / "schemas" / "user.json").write_text(json.dumps(user), encoding="utf-8")
+
+    def document(schema: dict[str, Any]) -> dict[str, Any]:
+        content = {"application/json": {"schema": schema}}
+        responses = {"200": {"description": "ok", "content": content}}
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/u": {"get": {"responses": responses}}},
+        }
+
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(document({"type": "object", "properties": {"id": {"type": "string"}}})))
+    new.write_text(json.dumps(document({"$ref": "schemas/user.json"})))
+
+    unread = specreview("diff", str(old), str(new), "--format", "json")
+    assert unread.exit_code == 0 and "--allow-remote-refs" in unread.stderr  # the warning says how to read it
+    assert json.loads(unread.stdout)["added"]["findings"] == []
+
+    code, report = diff_json(old, new, "--allow-remote-refs", str(tmp_path / "schemas"))
+    assert code == 1
+    assert report["added"]["response_fields"] == {"GET /u": ["200 hashed_password"]}
+    assert [f["rule"] for f in report["added"]["findings"]] == ["password-in-response"]
 
 
 @pytest.mark.parametrize(
