@@ -29,6 +29,7 @@ from specreview.config import parse_config
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW_PATH = REPO / "docs" / "examples" / "specreview.yml"
 CI_DOC = REPO / "docs" / "ci.md"
+README = REPO / "README.md"
 SAMPLES = REPO / "samples"
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 CONTROL = {"&&", "||", ";", "|", "&"}
@@ -79,8 +80,8 @@ def run_step(name: str) -> dict[str, Any]:
     return steps[0]
 
 
-def doc_blocks(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```", CI_DOC.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
+def doc_blocks(language: str, doc: Path = CI_DOC) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", doc.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
 
 
 def all_documented_commands() -> list[list[str]]:
@@ -90,6 +91,8 @@ def all_documented_commands() -> list[list[str]]:
     for language in ("sh", "cron"):
         for block in doc_blocks(language):
             commands += specreview_commands(block)
+    for block in doc_blocks("sh", README):  # the README's short examples, diff among them
+        commands += specreview_commands(block)
     return commands
 
 
@@ -153,11 +156,14 @@ def test_the_documented_config_and_pre_commit_example_are_valid(tmp_path: Path) 
     assert len(configs) == 1
     config = parse_config(yaml.safe_load(configs[0]), tmp_path / "specreview.yaml")
     assert config.targets and config.baseline == tmp_path / "specreview-baseline.json"
-    hooks = [b for b in doc_blocks("yaml") if b.startswith("repos:")]
-    assert len(hooks) == 1
+    # The pre-commit examples: a whole config in docs/ci.md, one `repos` entry in the README.
+    repos = [r for b in doc_blocks("yaml") if b.startswith("repos:") for r in yaml.safe_load(b)["repos"]]
+    repos += [r for b in doc_blocks("yaml", README) if b.startswith("- repo:") for r in yaml.safe_load(b)]
+    assert len(repos) == 2
     provided = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
-    used = {h["id"] for repo in yaml.safe_load(hooks[0])["repos"] for h in repo["hooks"]}
-    assert used <= provided
+    for repo in repos:
+        assert {"repo", "rev", "hooks"} <= set(repo)
+        assert {h["id"] for h in repo["hooks"]} <= provided
 
 
 # ---- the steps work --------------------------------------------------------------------------------------
