@@ -22,6 +22,9 @@ Tokens = tuple[str, ...]  # a pointer's unescaped reference tokens
 # false, null), so that every value starts with a token.
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s"{}\[\],:]+')
 _NON_SPACE = re.compile(r"\S")
+# Everything up to the next bracket outside a string, matched in C: skipping a container costs one step per
+# bracket inside it rather than one per token.
+_TO_BRACKET = re.compile(r'(?:[^"\[\]{}]+|"[^"\\]*(?:\\.[^"\\]*)*")*')
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros
 
 
@@ -131,18 +134,16 @@ class JsonLocator(_Locator):
         stack: list[list] = []
         key = ""
         key_offset = 0
-        skip_depth = 0
-        for match in _TOKENS.finditer(self._text):
-            if remaining == 0:
+        text = self._text
+        search = _TOKENS.search
+        pos = 0
+        while remaining != 0:
+            match = search(text, pos)
+            if match is None:
                 break
+            pos = match.end()
             token = match.group()
             first = token[0]
-            if skip_depth:
-                if first == "{" or first == "[":
-                    skip_depth += 1
-                elif first == "}" or first == "]":
-                    skip_depth -= 1
-                continue
             if first == "}" or first == "]":
                 stack.pop()
                 if path:
@@ -160,7 +161,7 @@ class JsonLocator(_Locator):
                 key_offset = match.start()
                 continue
             # A value starts here.
-            child: tuple[str, ...] = ()
+            child: Tokens = ()
             if stack:
                 is_object, index = stack[-1]
                 child = (*path, key if is_object else str(index))
@@ -174,5 +175,19 @@ class JsonLocator(_Locator):
                         path.append(child[-1])
                     stack.append([first == "{", True if first == "{" else 0])
                 else:
-                    skip_depth = 1
+                    pos = _skip_container(text, pos)
         return offsets
+
+
+def _skip_container(text: str, pos: int) -> int:
+    """The offset just past the container whose opening bracket ends at `pos`."""
+    depth = 1
+    to_bracket = _TO_BRACKET.match
+    end = len(text)
+    while depth and pos < end:
+        pos = to_bracket(text, pos).end()
+        if pos >= end or text[pos] == '"':  # an unterminated string: not valid JSON, nothing more to find
+            break
+        depth += 1 if text[pos] in "{[" else -1
+        pos += 1
+    return pos
