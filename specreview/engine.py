@@ -17,7 +17,7 @@ from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
 from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer
-from specreview.findings import Finding, hash_value
+from specreview.findings import Finding, Severity, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.ruleset.model import Match, Rule, WordPattern
 from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Selector, evaluate
@@ -70,7 +70,10 @@ class Review:
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
 
-    def run(self, rules: Iterable[Rule]) -> list[RawFinding]:
+    def run(self, rules: Iterable[Rule], *, locate_info: bool = True) -> list[RawFinding]:
+        """The findings of the enabled rules, each with its source position. `locate_info=False` leaves info
+        findings unlocated, for reports that only count them (the default text report): on a large document
+        they are most of the findings, and positions are the costly part of a finding."""
         found: dict[tuple[str, str], RawFinding] = {}
         for rule in rules:
             if not rule.enabled:
@@ -79,12 +82,13 @@ class Review:
                 key = (rule.id, raw.finding.pointer)
                 if key not in found and not self._suppressed(raw.path, rule) and not self._allowed(raw):
                     found[key] = raw
-        return self._located(list(found.values()))
+        return self._located(list(found.values()), locate_info)
 
-    def _located(self, raws: list[RawFinding]) -> list[RawFinding]:
+    def _located(self, raws: list[RawFinding], locate_info: bool) -> list[RawFinding]:
         """Source positions for all findings at once: locating a JSON text is a scan, so it is done in one
         batch rather than once per finding."""
-        positions = self.document.locate_paths([raw.path for raw in raws])
+        wanted = [raw.path for raw in raws if locate_info or raw.finding.severity != Severity.INFO]
+        positions = self.document.locate_paths(wanted)
         if not positions:
             return raws
         located = []
@@ -356,5 +360,7 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
     return (email.lower(),) if isinstance(email, str) else ()
 
 
-def review_document(document: Document, rules: Iterable[Rule], allow: Allowances | None = None) -> list[RawFinding]:
-    return Review(document, allow).run(rules)
+def review_document(
+    document: Document, rules: Iterable[Rule], allow: Allowances | None = None, *, locate_info: bool = True
+) -> list[RawFinding]:
+    return Review(document, allow).run(rules, locate_info=locate_info)

@@ -61,6 +61,7 @@ class Settings:
     config_path: str | None = None
     rules_dirs: tuple[Path, ...] = ()
     allow_refs: RefAllowList | None = None  # external $ref targets that may be read (none by default)
+    locate_info: bool = True  # False when no report lists info findings one by one: they are only counted
 
 
 # The rules a worker reviews with: set in the parent before the pool starts, so forked workers inherit them.
@@ -101,7 +102,9 @@ def review_job(job: Job, settings: Settings, allow: Allowances, rules: Sequence[
             document.source = job.name  # reports name the target, not a temporary or absolute path
         outcome.warnings = list(document.warnings)
         outcome.document = DocumentInfo(document.source, document.version, document.title)
-        outcome.findings = [raw.finding for raw in review_document(document, rules, allow)]
+        outcome.findings = [
+            raw.finding for raw in review_document(document, rules, allow, locate_info=settings.locate_info)
+        ]
     except SpecreviewError as exc:
         outcome.error = str(exc)
         outcome.skipped = job.discovered and _NOT_OPENAPI in outcome.error

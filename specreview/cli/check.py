@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import Enum
 from typing import Annotated
 
@@ -91,6 +92,9 @@ def check(
         review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info)
         return
     specs = parse_outputs(output_format.value, output)
+    # The text report only counts info findings unless --show-info: then they need no source position.
+    locate_info = show_info or any(spec.format != "text" for spec in specs)
+    run_settings = dataclasses.replace(run_settings, locate_info=locate_info)
     entries = batch.read_baseline(baseline) if baseline else None
     outcomes = review_jobs(expand_sources(sources or []), run_settings, settings.allow, rules, processes=jobs)
     for outcome in outcomes:

@@ -126,6 +126,13 @@ def test_findings_are_located_in_one_pass(tmp_path, monkeypatch: pytest.MonkeyPa
     assert all(f.line is not None and f.column is not None for f in findings)
     assert scans == 1
 
+    # A report that only counts info findings (the default text report) does not pay for their positions.
+    scans = 0
+    counted = [raw.finding for raw in review_document(load_document(str(path)), load_rules(), locate_info=False)]
+    assert {f.pointer for f in counted} == {f.pointer for f in findings}
+    assert all(f.line is None for f in counted if f.severity == "info")
+    assert scans == 0
+
 
 def test_json_scan_stops_early_and_skips_unrelated_containers() -> None:
     # Text after the wanted value is not even valid JSON: the scan must stop before reaching it.
