@@ -104,20 +104,27 @@ def check_flag(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
 _NOT_TEXT = frozenset({"boolean", "integer", "number", "null"})
 
 
+def _type_names(value: Any) -> list[str]:
+    """A schema's `type` as a list of names; a malformed one (a number, a mapping) says nothing ([]), and a
+    non-string entry in a list is unknown ("?"), so neither is mistaken for a type that cannot hold text."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v if isinstance(v, str) else "?" for v in value]
+    return []
+
+
 @check("can-hold-text")
 def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
     """A property that can carry a string (or a structure of them): a boolean `has_secret` cannot leak one."""
     schema, _ = _deref(doc, node)
     if not isinstance(schema, dict):
         return "untyped"
-    kinds = schema.get("type")
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or [] if isinstance(b, dict)]
+    kinds = _type_names(schema.get("type"))
+    lists = [schema.get(key) for key in ("anyOf", "oneOf")]
+    branches = [b for branch_list in lists if isinstance(branch_list, list) for b in branch_list if isinstance(b, dict)]
     if not kinds and branches:
-        kinds = [
-            k for b in branches for k in ([b["type"]] if isinstance(b.get("type"), str) else b.get("type") or ["?"])
-        ]
+        kinds = [k for b in branches for k in _type_names(b.get("type")) or ["?"]]
     if kinds and all(k in _NOT_TEXT for k in kinds):
         return None
     return "may hold text"

@@ -275,6 +275,8 @@ class _Walker:
 
 
 def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
+    """The child schemas of `schema` that are objects: a document may hold anything where a schema belongs
+    (`items: [1]`, `allOf: [[]]`), and a boolean schema has no children to walk."""
     props = schema.get("properties")
     if isinstance(props, dict):
         for name, prop in props.items():
@@ -293,7 +295,8 @@ def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple
         yield (*path, "items"), items, flow
     elif isinstance(items, list):
         for i, item in enumerate(items):
-            yield (*path, "items", i), item, flow
+            if isinstance(item, dict):
+                yield (*path, "items", i), item, flow
     for key in _SUBSCHEMA_ONE:
         child = schema.get(key)
         if isinstance(child, dict):
@@ -302,12 +305,14 @@ def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple
         children = schema.get(key)
         if isinstance(children, list):
             for i, child in enumerate(children):
-                yield (*path, key, i), child, flow
+                if isinstance(child, dict):
+                    yield (*path, key, i), child, flow
     for key in _SUBSCHEMA_MAP:
         children = schema.get(key)
         if isinstance(children, dict):
             for name, child in children.items():
-                yield (*path, key, name), child, flow
+                if isinstance(child, dict):
+                    yield (*path, key, name), child, flow
 
 
 def _component_schema_maps(doc: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
