@@ -129,6 +129,16 @@ class _Walker:
         self.result = FlowMap()
         self.seen: set[tuple[Path, str]] = set()
         self.queue: deque[tuple[Path, Any, str, Path]] = deque()
+        self._targets: dict[str, tuple[Path, Any] | None] = {}
+
+    def _ref_target(self, node: Any) -> tuple[Path, Any] | None:
+        """`_ref_target`, remembered per reference string: large documents repeat each `$ref` many times."""
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str):
+            return None
+        if ref not in self._targets:
+            self._targets[ref] = _ref_target(self.doc, node)
+        return self._targets[ref]
 
     # ---- entry points -------------------------------------------------------------------------
     def run(self) -> FlowMap:
@@ -147,7 +157,7 @@ class _Walker:
         return self.result
 
     def _path_item(self, path: Path, item: Any, *, outbound: bool) -> None:
-        resolved = _ref_target(self.doc, item)
+        resolved = self._ref_target(item)
         if resolved is not None:
             path, item = resolved
         if not isinstance(item, dict):
@@ -176,14 +186,14 @@ class _Walker:
             callbacks = op.get("callbacks")
             if isinstance(callbacks, dict):
                 for name, callback in callbacks.items():
-                    resolved_cb = _ref_target(self.doc, callback)
+                    resolved_cb = self._ref_target(callback)
                     cb_path, cb = resolved_cb if resolved_cb else ((*op_path, "callbacks", name), callback)
                     if isinstance(cb, dict):
                         for expr, cb_item in cb.items():
                             self._path_item((*cb_path, expr), cb_item, outbound=True)
 
     def _parameter(self, path: Path, param: Any, owner: Path, flow: str) -> None:
-        resolved = _ref_target(self.doc, param)
+        resolved = self._ref_target(param)
         if resolved is not None:
             self._edge(owner, resolved[0], flow)
             path, param = resolved
@@ -194,7 +204,7 @@ class _Walker:
         self._content(path, param, owner, flow)
 
     def _response(self, path: Path, response: Any, owner: Path, flow: str) -> None:
-        resolved = _ref_target(self.doc, response)
+        resolved = self._ref_target(response)
         if resolved is not None:
             self._edge(owner, resolved[0], flow)
             path, response = resolved
@@ -209,7 +219,7 @@ class _Walker:
                 self._parameter((*path, "headers", name), header, owner, flow)
 
     def _content_holder(self, path: Path, holder: Any, owner: Path, flow: str) -> None:
-        resolved = _ref_target(self.doc, holder)
+        resolved = self._ref_target(holder)
         if resolved is not None:
             self._edge(owner, resolved[0], flow)
             path, holder = resolved
@@ -244,7 +254,7 @@ class _Walker:
             flows[path].add(flow)
             for child_path, child, child_flow in _subschemas(path, schema, flow):
                 self._enqueue(child_path, child, child_flow, owner)
-            resolved = _ref_target(self.doc, schema)
+            resolved = self._ref_target(schema)
             if resolved is not None:
                 target_path, target = resolved
                 self._edge(owner, target_path, flow)
@@ -257,7 +267,7 @@ class _Walker:
             if isinstance(mapping, dict):
                 for value in mapping.values():
                     ref = value if isinstance(value, str) and value.startswith("#") else None
-                    target_ref = _ref_target(self.doc, {"$ref": ref}) if ref else None
+                    target_ref = self._ref_target({"$ref": ref}) if ref else None
                     if target_ref is not None:
                         self._edge(owner, target_ref[0], flow)
                         self._enqueue(target_ref[0], target_ref[1], flow, owner_of(target_ref[0]))
@@ -274,45 +284,48 @@ class _Walker:
             stack.extend((p, c) for p, c, _ in _subschemas(node_path, node, "any"))
 
 
+_SUBSCHEMA_KEYS = frozenset(("properties", "items", *_SUBSCHEMA_ONE, *_SUBSCHEMA_LIST, *_SUBSCHEMA_MAP))
+
+
 def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
     """The child schemas of `schema` that are objects: a document may hold anything where a schema belongs
     (`items: [1]`, `allOf: [[]]`), and a boolean schema has no children to walk."""
-    props = schema.get("properties")
-    if isinstance(props, dict):
-        for name, prop in props.items():
-            if not isinstance(prop, dict):
-                continue
-            if flow in RESPONSE_FLOWS and prop.get("writeOnly") is True:
-                continue
-            if flow == "request" and prop.get("readOnly") is True:
-                continue
-            child_flow = flow
-            if flow == "error" and "debug" in split_words(str(name)):
-                child_flow = "error-debug"
-            yield (*path, "properties", name), prop, child_flow
-    items = schema.get("items")
-    if isinstance(items, dict):
-        yield (*path, "items"), items, flow
-    elif isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield (*path, "items", i), item, flow
-    for key in _SUBSCHEMA_ONE:
-        child = schema.get(key)
-        if isinstance(child, dict):
-            yield (*path, key), child, flow
-    for key in _SUBSCHEMA_LIST:
-        children = schema.get(key)
-        if isinstance(children, list):
-            for i, child in enumerate(children):
-                if isinstance(child, dict):
-                    yield (*path, key, i), child, flow
-    for key in _SUBSCHEMA_MAP:
-        children = schema.get(key)
-        if isinstance(children, dict):
-            for name, child in children.items():
-                if isinstance(child, dict):
-                    yield (*path, key, name), child, flow
+    # Most schema nodes are leaves: one set intersection (in C) finds the few keywords a node has.
+    for key in _SUBSCHEMA_KEYS.intersection(schema):
+        child = schema[key]
+        if key == "properties":
+            if isinstance(child, dict):
+                yield from _property_schemas(path, child, flow)
+        elif key == "items" and isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, dict):
+                    yield (*path, "items", i), item, flow
+        elif key == "items" or key in _SUBSCHEMA_ONE:
+            if isinstance(child, dict):
+                yield (*path, key), child, flow
+        elif key in _SUBSCHEMA_LIST:
+            if isinstance(child, list):
+                for i, branch in enumerate(child):
+                    if isinstance(branch, dict):
+                        yield (*path, key, i), branch, flow
+        elif isinstance(child, dict):  # _SUBSCHEMA_MAP
+            for name, sub in child.items():
+                if isinstance(sub, dict):
+                    yield (*path, key, name), sub, flow
+
+
+def _property_schemas(path: Path, props: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
+    for name, prop in props.items():
+        if not isinstance(prop, dict):
+            continue
+        if flow in RESPONSE_FLOWS and prop.get("writeOnly") is True:
+            continue
+        if flow == "request" and prop.get("readOnly") is True:
+            continue
+        child_flow = flow
+        if flow == "error" and "debug" in split_words(str(name)):
+            child_flow = "error-debug"
+        yield (*path, "properties", name), prop, child_flow
 
 
 def _component_schema_maps(doc: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:

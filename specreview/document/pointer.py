@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 Path = tuple[str | int, ...]
 
@@ -24,15 +26,19 @@ def to_pointer(path: Iterable[str | int]) -> str:
 
 def parse_pointer(pointer: str) -> list[str]:
     """Split a pointer (or a `#/...` fragment, percent-decoded) into unescaped tokens."""
-    if pointer.startswith("#"):
-        from urllib.parse import unquote
+    return list(_parse(pointer))
 
-        pointer = unquote(pointer[1:])
+
+@functools.lru_cache(maxsize=65536)
+def _parse(pointer: str) -> tuple[str, ...]:
+    # Cached: a document repeats the same few thousand `$ref`s hundreds of thousands of times.
+    if pointer.startswith("#"):
+        pointer = unquote(pointer[1:]) if "%" in pointer else pointer[1:]
     if pointer == "":
-        return []
+        return ()
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(t) for t in pointer[1:].split("/")]
+    return tuple(unescape(t) for t in pointer[1:].split("/")) if "~" in pointer else tuple(pointer[1:].split("/"))
 
 
 def resolve_tokens(doc: Any, tokens: Iterable[str | int]) -> Any:

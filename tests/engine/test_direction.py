@@ -267,3 +267,10 @@ def test_swagger2_body_parameters_and_definitions():
         },
     }
     assert sensitive(document) == {"/definitions/U/properties/hashed_password"}
+
+
+def test_non_schema_members_of_a_schema_list_are_ignored():
+    # `items: [null]` and `allOf: [3]` hold no schema: the flow walk skips them instead of crashing.
+    odd = {"type": "array", "items": [None], "allOf": [3, ref("App")]}
+    schemas = {"Odd": odd, "Unused": odd, "App": SECRET}  # reachable from a response, and not at all
+    assert sensitive(doc({"/odd": {"get": returns(ref("Odd"))}}, schemas)) == {POINTER}
