@@ -10,7 +10,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from specreview.checks import CHECKS
 from specreview.config import Allowances
@@ -24,6 +24,7 @@ from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Sel
 from specreview.words import split_words
 
 IGNORE_KEY = "x-specreview-ignore"
+Locate = Literal["all", "no-info", "none"]  # which findings get a source position
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
 _VALUE_KEYWORDS = frozenset(
     {
@@ -70,10 +71,10 @@ class Review:
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
 
-    def run(self, rules: Iterable[Rule], *, locate_info: bool = True) -> list[RawFinding]:
-        """The findings of the enabled rules, each with its source position. `locate_info=False` leaves info
-        findings unlocated, for reports that only count them (the default text report): on a large document
-        they are most of the findings, and positions are the costly part of a finding."""
+    def run(self, rules: Iterable[Rule], *, locate: Locate = "all") -> list[RawFinding]:
+        """The findings of the enabled rules. Which get a source position: `all`; `no-info` for reports that
+        only count info findings (the default text report: on a large document they are most of the findings,
+        and positions are the costly part of a finding); `none` when no position is shown (redaction)."""
         found: dict[tuple[str, str], RawFinding] = {}
         for rule in rules:
             if not rule.enabled:
@@ -82,12 +83,14 @@ class Review:
                 key = (rule.id, raw.finding.pointer)
                 if key not in found and not self._suppressed(raw.path, rule) and not self._allowed(raw):
                     found[key] = raw
-        return self._located(list(found.values()), locate_info)
+        return self._located(list(found.values()), locate)
 
-    def _located(self, raws: list[RawFinding], locate_info: bool) -> list[RawFinding]:
+    def _located(self, raws: list[RawFinding], locate: Locate) -> list[RawFinding]:
         """Source positions for all findings at once: locating a JSON text is a scan, so it is done in one
         batch rather than once per finding."""
-        wanted = [raw.path for raw in raws if locate_info or raw.finding.severity != Severity.INFO]
+        if locate == "none":
+            return raws
+        wanted = [raw.path for raw in raws if locate == "all" or raw.finding.severity != Severity.INFO]
         positions = self.document.locate_paths(wanted)
         if not positions:
             return raws
@@ -361,6 +364,6 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
 
 
 def review_document(
-    document: Document, rules: Iterable[Rule], allow: Allowances | None = None, *, locate_info: bool = True
+    document: Document, rules: Iterable[Rule], allow: Allowances | None = None, *, locate: Locate = "all"
 ) -> list[RawFinding]:
-    return Review(document, allow).run(rules, locate_info=locate_info)
+    return Review(document, allow).run(rules, locate=locate)

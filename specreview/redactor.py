@@ -133,7 +133,7 @@ def redact_document(
     """Redact a document. Extensions naming backend infrastructure are dropped, and so are those matching
     `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`)."""
     by_id = {r.id: r for r in rules}
-    findings = review_document(document, rules, allow)
+    findings = review_document(document, rules, allow, locate="none")  # changes name pointers, not lines
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
     actions.extend(marked)
@@ -150,10 +150,12 @@ def redact_document(
         problems = [p for p in problems if p not in before]
     if problems:
         raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
+    # Only redacting rules can leave residue; the others (weak inputs: thousands of findings on a large
+    # document) need not run again.
+    redacting = [r for r in rules if r.redact != "none"]
     residue = [
         r.finding
-        for r in review_document(Document(document.source, data, document.format), rules, allow)
-        if by_id[r.finding.rule].redact != "none"
+        for r in review_document(Document(document.source, data, document.format), redacting, allow, locate="none")
     ]
     if residue:
         first = residue[0]

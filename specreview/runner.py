@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from specreview.config import Allowances
 from specreview.document.fetch import FetchOptions
@@ -19,6 +20,9 @@ from specreview.document.ref_allow import RefAllowList
 from specreview.errors import SpecreviewError
 from specreview.findings import DocumentInfo, Finding
 from specreview.ruleset.model import Rule
+
+if TYPE_CHECKING:  # the engine is imported by workers when they review, not when the CLI starts
+    from specreview.engine import Locate
 
 # Files a directory argument contributes; other files in it are not OpenAPI documents.
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -61,7 +65,7 @@ class Settings:
     config_path: str | None = None
     rules_dirs: tuple[Path, ...] = ()
     allow_refs: RefAllowList | None = None  # external $ref targets that may be read (none by default)
-    locate_info: bool = True  # False when no report lists info findings one by one: they are only counted
+    locate: Locate = "all"  # "no-info" when no report lists info findings one by one: they are only counted
 
 
 # The rules a worker reviews with: set in the parent before the pool starts, so forked workers inherit them.
@@ -102,9 +106,7 @@ def review_job(job: Job, settings: Settings, allow: Allowances, rules: Sequence[
             document.source = job.name  # reports name the target, not a temporary or absolute path
         outcome.warnings = list(document.warnings)
         outcome.document = DocumentInfo(document.source, document.version, document.title)
-        outcome.findings = [
-            raw.finding for raw in review_document(document, rules, allow, locate_info=settings.locate_info)
-        ]
+        outcome.findings = [raw.finding for raw in review_document(document, rules, allow, locate=settings.locate)]
     except SpecreviewError as exc:
         outcome.error = str(exc)
         outcome.skipped = job.discovered and _NOT_OPENAPI in outcome.error

@@ -93,8 +93,8 @@ def check(
         return
     specs = parse_outputs(output_format.value, output)
     # The text report only counts info findings unless --show-info: then they need no source position.
-    locate_info = show_info or any(spec.format != "text" for spec in specs)
-    run_settings = dataclasses.replace(run_settings, locate_info=locate_info)
+    lists_info = show_info or any(spec.format != "text" for spec in specs)
+    run_settings = dataclasses.replace(run_settings, locate="all" if lists_info else "no-info")
     entries = batch.read_baseline(baseline) if baseline else None
     outcomes = review_jobs(expand_sources(sources or []), run_settings, settings.allow, rules, processes=jobs)
     for outcome in outcomes:

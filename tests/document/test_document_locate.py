@@ -128,7 +128,7 @@ def test_findings_are_located_in_one_pass(tmp_path, monkeypatch: pytest.MonkeyPa
 
     # A report that only counts info findings (the default text report) does not pay for their positions.
     scans = 0
-    counted = [raw.finding for raw in review_document(load_document(str(path)), load_rules(), locate_info=False)]
+    counted = [raw.finding for raw in review_document(load_document(str(path)), load_rules(), locate="no-info")]
     assert {f.pointer for f in counted} == {f.pointer for f in findings}
     assert all(f.line is None for f in counted if f.severity == "info")
     assert scans == 0
