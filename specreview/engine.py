@@ -290,6 +290,8 @@ def _pattern_hits(pattern: WordPattern, words: tuple[str, ...]) -> bool:
             return False
     elif words[-1] not in pattern.head:
         return False
+    elif pattern.before and (len(words) < 2 or words[-2] not in pattern.before):
+        return False
     return not pattern.with_any or bool(pattern.with_any.intersection(words[:-1] if not pattern.anywhere else words))
 
 
@@ -300,7 +302,8 @@ def _words_match(match: Match, name: str) -> str | None:
         return None
     for pattern in match.words:
         if _pattern_hits(pattern, words):
-            return " ".join(w for w in words if w in pattern.head or w in pattern.with_any) or name
+            kind_words = pattern.head | pattern.with_any | pattern.before
+            return " ".join(w for w in words if w in kind_words) or name
     return None if match.words else name
 
 

@@ -35,7 +35,7 @@ _RULE_KEYS = {
 }
 _REQUIRED = ("id", "category", "severity", "summary", "message", "given", "match", "redact", "docs")
 _MATCH_KEYS = {"on", "words", "regex", "flags", "detect", "check", "except"}
-_WORD_KEYS = {"head", "with", "without", "anywhere"}
+_WORD_KEYS = {"head", "with", "without", "anywhere", "before"}
 _WHERE_KEYS = {"flow", "not_issued"}
 _DOCS_KEYS = {"what", "why", "fix", "references"}
 _FLOWS = {"response", "request", "error", "error-debug", "success", "any"}
@@ -230,13 +230,14 @@ def _match(data: Any, fail: Any) -> Match:
     patterns = []
     for i, item in enumerate(data.get("words") or []):
         if not isinstance(item, dict) or set(item) - _WORD_KEYS or "head" not in item:
-            raise fail(f"match.words[{i}] needs head (and optional with, without, anywhere)", "match", "words")
+            raise fail(f"match.words[{i}] needs head (and optional with, without, before, anywhere)", "match", "words")
         patterns.append(
             WordPattern(
                 head=_words(item["head"], fail, "match", "words"),
                 with_any=_words(item.get("with", []), fail, "match", "words"),
                 without=_words(item.get("without", []), fail, "match", "words"),
                 anywhere=bool(item.get("anywhere", False)),
+                before=_words(item.get("before", []), fail, "match", "words"),
             )
         )
     detect = tuple(data.get("detect") or ())

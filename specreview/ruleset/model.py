@@ -23,13 +23,15 @@ class WordPattern:
     """A pattern over the words of a name (`hashed_password` -> hashed, password).
 
     `head` lists accepted last words; `with_any` requires one of these words elsewhere in the name;
-    `without` vetoes the match when any of these words occurs anywhere in the name.
+    `without` vetoes the match when any of these words occurs anywhere in the name; `before` requires the word
+    right before the head to be one of these (`access key id` names a credential, `access review id` does not).
     """
 
     head: frozenset[str]
     with_any: frozenset[str] = frozenset()
     without: frozenset[str] = frozenset()
     anywhere: bool = False  # match `head` words at any position, not just last
+    before: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,10 @@ def test_webhook_payload_flows_out_of_the_api():
         "card_last4",
         "monthly_token_budget",
         "token_type",
+        # Microsoft Graph: ids of access reviews and packages are resource ids, not access key ids.
+        "accessReviewId",
+        "accessPackageId",
+        "api_key_id",
     ],
 )
 def test_words_that_merely_contain_a_keyword_are_not_sensitive(name):
@@ -154,6 +158,7 @@ def test_words_that_merely_contain_a_keyword_are_not_sensitive(name):
         "refresh_token",
         "totp_secret",
         "aws_access_key_id",
+        "AccessKeyId",
         "card_number",
         "cvv",
         "ssn",
