@@ -61,8 +61,10 @@ def iter_refs(data: Any) -> Iterator[RefSite]:
             if isinstance(ref, str):
                 yield RefSite(path, ref, node)
             children = [((*path, k), v) for k, v in node.items() if isinstance(v, (dict, list))]
-        else:
+        elif isinstance(node, list):
             children = [((*path, i), v) for i, v in enumerate(node) if isinstance(v, (dict, list))]
+        else:  # only the top can be a scalar: a bundled target such as `other.yaml#/version`
+            continue
         stack.extend(reversed(children))
 
 

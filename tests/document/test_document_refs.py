@@ -301,6 +301,15 @@ def test_allowed_relative_file_is_bundled_and_reviewed(tmp_path: Path, builtin_r
     assert pointers(path, builtin_rules, allow) == {f"/{BUNDLE_KEY}/other.yaml-X/properties/password"}
 
 
+def test_a_scalar_target_is_bundled(tmp_path: Path) -> None:
+    write(tmp_path / "other.yaml", {"Version": "1.2", "Nothing": None})
+    path = write(
+        tmp_path / "spec.yaml", openapi({"A": {"$ref": "other.yaml#/Version"}, "B": {"$ref": "other.yaml#/Nothing"}})
+    )
+    document = load_document(str(path), allow_refs=parse_allow_list(["."], cwd=str(tmp_path)))
+    assert document.data[BUNDLE_KEY] == {"other.yaml-Version": "1.2", "other.yaml-Nothing": None}
+
+
 def test_nested_refs_keep_their_meaning(tmp_path: Path) -> None:
     # Inside a copy, a reference back into the reviewed document becomes local, and one that is not
     # followed is rewritten relative to the reviewed document (it moved; its target did not).
