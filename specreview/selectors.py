@@ -26,8 +26,41 @@ ALIASES = ("#SchemaProperty", "#Parameter", "#PathItem", "#Operation", "#Example
 # Keys whose values are example data, and keys whose values are prose.
 EXAMPLE_KEYS = ("example", "examples", "default", "const", "enum")
 TEXT_KEYS = ("description", "summary")
-# A key directly inside one of these maps is a user-chosen name (a property called `example`), not a keyword.
-_NAME_MAPS = frozenset({"properties", "patternProperties", "schemas", "definitions", "$defs"})
+# A key directly inside one of these maps is a user-chosen name (a property called `example`, a security scheme
+# called `x-auth-secret`), not a keyword or an extension. `responses` is a name map only in `components` and at
+# the top of a Swagger 2.0 document; an operation's `responses` is an extensible object of status codes.
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "dependentSchemas",
+        "schemas",
+        "definitions",
+        "$defs",
+        "securitySchemes",
+        "securityDefinitions",
+        "requestBodies",
+        "headers",
+        "links",
+        "callbacks",
+        "pathItems",
+        "scopes",
+        "mapping",
+        "variables",
+        "encoding",
+        "content",
+    }
+)
+_TOP_NAME_MAPS = frozenset({"responses", "parameters", "examples"})  # only as sections: components.X, Swagger X
+
+
+def _is_name_map(path: Path) -> bool:
+    if not path:
+        return False
+    last = path[-1]
+    if last in _NAME_MAPS:
+        return True
+    return last in _TOP_NAME_MAPS and (len(path) == 1 or (len(path) == 2 and path[0] == "components"))
 
 
 @dataclass(frozen=True)
@@ -97,7 +130,7 @@ class KeyIndex:
         while stack:
             path, node = pop()
             if isinstance(node, dict):
-                named = bool(path) and path[-1] in _NAME_MAPS
+                named = _is_name_map(path)
                 for key, child in node.items():
                     child_path = (*path, key)
                     if not named:

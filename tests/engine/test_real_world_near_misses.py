@@ -116,3 +116,28 @@ def test_network_ranges_in_prose_are_not_hosts(text):
 def test_a_private_host_in_prose_is_still_found():
     doc = document({"type": "object"}, description="The private IP of the VM, e.g. 10.57.0.34.")
     assert findings(doc) == [("internal-host", "/info/description")]
+
+
+def test_a_security_scheme_named_like_an_extension_is_a_name():
+    # envoice.in: a header scheme called `x-auth-secret` was read as a vendor extension, its `type`, `name` and
+    # `in` as the secret's example values; redacting them left an invalid security scheme.
+    from specreview.api import redact
+
+    doc = document({"type": "object", "properties": {"id": {"type": "string"}}})
+    doc["components"]["securitySchemes"] = {
+        "x-auth-secret": {"type": "apiKey", "in": "header", "name": "x-auth-secret", "description": "Your secret."}
+    }
+    doc["security"] = [{"x-auth-secret": []}]
+    assert findings(doc) == []
+    redacted, changes = redact(doc)
+    assert changes == [] and redacted == doc
+
+
+@pytest.mark.parametrize("section", ["securitySchemes", "requestBodies", "headers", "links", "callbacks"])
+def test_names_in_component_maps_are_not_extensions(section):
+    doc = document({"type": "object"})
+    doc["components"][section] = {"x-live-key": {"description": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"}}
+    # The description is prose and still reviewed, but the entry itself is not vendor data.
+    rules = {rule for rule, _ in findings(doc)}
+    assert rules == {"credential-in-example"}
+    assert all("/x-live-key/description" in pointer for _, pointer in findings(doc))
