@@ -45,8 +45,9 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-class _RuleLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false. Under PyYAML's 1.1 default, `on:` would load as the key True."""
+class _RuleLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML 1.2 booleans: only true/false. Under PyYAML's 1.1 default, `on:` would load as the key True.
+    libyaml's parser when PyYAML has it: rules load at every start, and the pure-Python one took most of it."""
 
 
 _RuleLoader.yaml_implicit_resolvers = {
@@ -59,22 +60,18 @@ _RuleLoader.add_implicit_resolver(
 
 
 class _Lines:
-    """Line numbers of mapping keys, from the composed YAML node tree, for error messages."""
+    """Line numbers of mapping keys, from the composed YAML node tree, for error messages. Composed only
+    when an error asks for a line: a valid rule never needs one."""
 
     def __init__(self, text: str) -> None:
-        self.lines: dict[tuple[str, ...], int] = {}
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            return
-        stack: list[tuple[tuple[str, ...], Any]] = [((), root)]
-        while stack:
-            path, node = stack.pop()
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    child = (*path, str(key.value))
-                    self.lines[child] = key.start_mark.line + 1
-                    stack.append((child, value))
+        self._text = text
+        self._lines: dict[tuple[str, ...], int] | None = None
+
+    @property
+    def lines(self) -> dict[tuple[str, ...], int]:
+        if self._lines is None:
+            self._lines = _key_lines(self._text)
+        return self._lines
 
     def of(self, *path: str) -> int | None:
         while path:
@@ -82,6 +79,23 @@ class _Lines:
                 return self.lines[path]
             path = path[:-1]
         return None
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    lines: dict[tuple[str, ...], int] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    stack: list[tuple[tuple[str, ...], Any]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, str(key.value))
+                lines[child] = key.start_mark.line + 1
+                stack.append((child, value))
+    return lines
 
 
 def load_rule_file(path: Path) -> Rule:
