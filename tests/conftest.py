@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hypothesis_profiles  # noqa: F401 - loads the hypothesis profile before any test module builds settings
 import pytest
 
 from specreview.ruleset.load import load_rules

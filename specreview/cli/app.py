@@ -63,8 +63,8 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except SpecreviewError as exc:
             raise fail(str(exc)) from None
-        except (typer.Exit, typer.Abort, SystemExit):
-            raise
+        except (typer.Exit, typer.Abort, SystemExit, BrokenPipeError):
+            raise  # a closed pipe (`specreview rules | head -1`): typer exits quietly
         except KeyboardInterrupt:
             raise fail("interrupted") from None
         except Exception as exc:  # a bug: one line; SPECREVIEW_DEBUG=1 shows the traceback

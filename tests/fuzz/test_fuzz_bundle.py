@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from fuzz_strategies import json_values
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 
 from specreview.document.bundle import BUNDLE_KEY
 from specreview.document.load import load_document
@@ -22,8 +23,8 @@ from specreview.document.ref_allow import parse_allow_list
 from specreview.document.refs import iter_refs
 from specreview.errors import DocumentError
 
-QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LONG = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=60, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
+LONG = settings(max_examples=3000, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 MARKER = "x-read-from-outside-7731"
 OUTSIDE = {"Leak": {MARKER: True}}
 

@@ -14,16 +14,17 @@ from typing import Any
 
 import pytest
 from fuzz_strategies import SECRETS, openapi_documents
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 from typer.testing import CliRunner, Result
 
 from specreview.cli import app
 from specreview.document.emit import dump
 from specreview.ruleset import load as ruleset_load
 
-QUICK = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LONG = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=10, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
+LONG = settings(max_examples=500, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 FORMATS = ("text", "json", "sarif", "markdown", "github", "junit", "html")
 
 

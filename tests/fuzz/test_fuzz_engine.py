@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from fuzz_strategies import SECRETS, openapi_documents
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 
 from specreview.config import Allowances
 from specreview.document.emit import dump
@@ -24,8 +25,8 @@ from specreview.redactor import redact_document
 from specreview.ruleset.load import load_rules
 from specreview.ruleset.model import Rule
 
-QUICK = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LONG = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=25, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
+LONG = settings(max_examples=2000, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 _RULES: list[Rule] = []
 
 

@@ -10,15 +10,16 @@ from typing import Any
 import pytest
 import yaml
 from fuzz_strategies import json_values, yaml_text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 
 from specreview.document.load import parse_data, parse_document
 from specreview.document.refs import ref_warnings
 from specreview.errors import DocumentError
 
-QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LONG = settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=150, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
+LONG = settings(max_examples=5000, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 
 _PREFIXES = (
     b"",

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 from openapi_spec_validator import validate
 from redaction_support import redact_checked, remove, run
 
@@ -178,7 +179,7 @@ def scenarios(draw: Any) -> tuple[dict[str, Any], list[Action]]:
     return doc, remove(*pointers, rule="prop")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 @given(scenarios())
 def test_random_removals_keep_the_document_valid_and_consistent(scenario: tuple[dict[str, Any], list[Action]]) -> None:
     doc, actions = scenario
@@ -236,21 +237,21 @@ def _check_marked_document(doc: dict[str, Any]) -> None:
     assert _marked(result.data) == [], "a node marked x-internal survived"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 @given(marked_documents())
 def test_marked_and_leaking_documents_redact_valid_consistent_clean_and_idempotent(doc: dict[str, Any]) -> None:
     _check_marked_document(doc)
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 @given(marked_documents())
 def test_marked_and_leaking_documents_long_run(doc: dict[str, Any]) -> None:
     _check_marked_document(doc)
 
 
 @pytest.mark.slow
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=FUZZ_HEALTH_CHECKS)
 @given(scenarios())
 def test_random_removals_long_run(scenario: tuple[dict[str, Any], list[Action]]) -> None:
     doc, actions = scenario

@@ -1,0 +1,50 @@
+"""Usage errors and closed pipes, through the installed command: one line and exit 2, or a quiet exit."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from cli_run import clean_env, command, run
+from conftest import SAMPLES
+
+SAMPLE = str(SAMPLES / "userauth.openapi.json")
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["check", SAMPLE, "--format", "xml"], ["--format", "'xml'", "specreview check --help"]),
+        (["check", SAMPLE, "--fail-on", "bogus"], ["--fail-on", "'bogus'"]),
+        (["check", SAMPLE, "--no-such-option"], ["--no-such-option"]),
+        (["no-such-command"], ["no-such-command", "specreview --help"]),
+        (["redact", SAMPLE], ["--output"]),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(args, names):
+    done = run(*args)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("specreview: error: ")
+    assert all(name in lines[0] for name in names)
+    assert done.stdout == ""
+
+
+def test_no_arguments_still_show_the_help():
+    done = run()
+    assert done.returncode == 2
+    assert "Usage: specreview" in done.stdout + done.stderr and "check" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("args", [["rules"], ["check", SAMPLE], ["check", SAMPLE, "--format", "json"]])
+def test_a_reader_that_stops_early_is_not_an_internal_error(args):
+    # `specreview rules | head -1`: the pipe closes before the report is written.
+    with subprocess.Popen(
+        [*command(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env(), stdin=subprocess.DEVNULL
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # nothing will ever be read
+        stderr = process.stderr.read().decode()
+        process.wait(timeout=60)
+    assert "internal error" not in stderr and "Traceback" not in stderr
+    assert process.returncode in (0, 1)
