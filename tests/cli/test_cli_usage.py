@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from cli_run import clean_env, command, run
-from conftest import SAMPLES
 
-SAMPLE = str(SAMPLES / "userauth.openapi.json")
+# Not from conftest: pytest keeps one module named `conftest`, whichever directory's loaded first.
+SAMPLE = str(Path(__file__).resolve().parents[2] / "samples" / "userauth.openapi.json")
 
 
 @pytest.mark.parametrize(
