@@ -24,6 +24,10 @@ from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Sel
 from specreview.words import split_words
 
 IGNORE_KEY = "x-specreview-ignore"
+# A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
+# The field is None when not worked out yet (prose: see Review._leaves).
+Leaf = tuple[Path, str, Any, str | None, bool]
+_CVC_SHAPE = re.compile(r"\d{3,4}")
 Locate = Literal["all", "no-info", "none"]  # which findings get a source position
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
 _VALUE_KEYWORDS = frozenset(
@@ -65,9 +69,8 @@ class Review:
         self.index = KeyIndex(self.doc, INDEX_KEYS)
         self.own_contact = _own_contact(self.doc)
         self._selected: dict[str, list[Candidate]] = {}
-        self._leaf_cache: dict[Path, list[tuple[Path, str, Any]]] = {}
+        self._leaf_cache: dict[Path, list[Leaf]] = {}
         self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = {}
-        self._field_cache: dict[Path, str] = {}
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
 
@@ -108,7 +111,9 @@ class Review:
         options = dict(rule.options)
         if self.own_contact:
             options["_own_emails"] = self.own_contact
+        on_values = rule.match.on in ("value", "text")
         seen: set[Path] = set()
+        leaves: list[Leaf] = []
         for selector in rule.selectors:
             for cand in self._candidates(selector):
                 if cand.path in seen:
@@ -116,10 +121,16 @@ class Review:
                 seen.add(cand.path)
                 if not self._flow_ok(rule, cand):
                     continue
+                if on_values:
+                    leaves.extend(self._leaves(cand))
+                    continue
                 for raw in self._match(rule, cand, options):
-                    # Issuance needs a walk up the reference graph: only done for what already matched.
                     if not rule.where.not_issued or not self._is_issued(raw.path):
                         yield raw
+        for raw in self._match_values(rule, leaves, options) if on_values else ():
+            # Issuance needs a walk up the reference graph: only done for what already matched.
+            if not rule.where.not_issued or not self._is_issued(raw.path):
+                yield raw
 
     def _candidates(self, selector: Selector) -> list[Candidate]:
         """Aliases are shared by several rules: evaluate each once per document."""
@@ -156,35 +167,58 @@ class Review:
             reason = _run_checks(match, cand.value, self.doc, rule)
             if reason is not None:
                 yield self._finding(rule, cand.path, name=cand.name, kind=reason)
-        else:  # value or text: every string at or below the node
-            needs_field = bool(match.words) or any(d in FIELD_DETECTORS for d in match.detect)
-            memo: dict[tuple[str, str, bool], tuple[Hit, ...]] = self._memo.setdefault(rule.id, {})
-            for leaf_path, text, parent in self._leaves(cand):
-                in_text = match.on == "text" or leaf_path[-1] in TEXT_KEYS
-                field = self._field_name(leaf_path) if needs_field and not in_text else ""
-                if match.words and _words_match(match, field) is None:
-                    continue
-                siblings = parent if isinstance(parent, dict) and "card-security-code" in match.detect else None
-                key = (text, field, in_text)
-                hits = memo.get(key) if siblings is None else None
-                if hits is None:
-                    ctx = ValueContext(field=field, siblings=siblings, in_text=in_text)
-                    hits = tuple(
-                        h for h in self._detect(match, text, ctx, options) if h.span.lower() not in self.allow.hosts
-                    )
-                    if siblings is None:
-                        memo[key] = hits
-                if hits:
-                    kinds = sorted({h.kind for h in hits})
-                    name = field or self._field_name(leaf_path) or str(leaf_path[-1])
-                    yield self._finding(
-                        rule, leaf_path, name=name, kind=", ".join(kinds), value=text, spans=tuple(h.span for h in hits)
-                    )
+        else:  # value or text: matched for all candidates at once by _match_values
+            raise AssertionError(f"{rule.id}: value rules are matched by _match_values")
 
-    def _leaves(self, cand: Candidate) -> list[tuple[Path, str, Any]]:
+    def _match_values(self, rule: Rule, leaves: list[Leaf], options: dict[str, Any]) -> Iterator[RawFinding]:
+        """Every string at or below the selected nodes. Documents repeat the same few strings thousands of
+        times (Graph: 232,000 leaves, 25,000 distinct), so detection runs once per (text, field, in_text)."""
+        match = rule.match
+        on_text = match.on == "text"
+        needs_field = bool(match.words) or any(d in FIELD_DETECTORS for d in match.detect)
+        # A security code is judged by the card number beside it; only a 3-4 digit value can be one.
+        cvc = "card-security-code" in match.detect
+        memo: dict[tuple[str, str, bool], tuple[Hit, ...]] = self._memo.setdefault(rule.id, {})
+        field_ok: dict[str, bool] = {}
+        hosts = self.allow.hosts
+        for leaf_path, text, parent, leaf_field, text_key in leaves:
+            in_text = on_text or text_key
+            field = leaf_field if needs_field and not in_text and leaf_field is not None else ""
+            if match.words:
+                ok = field_ok.get(field)
+                if ok is None:
+                    ok = field_ok[field] = _words_match(match, field) is not None
+                if not ok:
+                    continue
+            siblings = parent if cvc and isinstance(parent, dict) and _CVC_SHAPE.fullmatch(text.strip()) else None
+            key = (text, field, in_text)
+            hits = memo.get(key) if siblings is None else None
+            if hits is None:
+                ctx = ValueContext(field=field, siblings=siblings, in_text=in_text)
+                hits = tuple(h for h in self._detect(match, text, ctx, options) if h.span.lower() not in hosts)
+                if siblings is None:
+                    memo[key] = hits
+            if hits:
+                kinds = sorted({h.kind for h in hits})
+                if leaf_field is None:
+                    leaf_field = self._find_field_name(leaf_path)
+                name = leaf_field or str(leaf_path[-1])
+                yield self._finding(
+                    rule, leaf_path, name=name, kind=", ".join(kinds), value=text, spans=tuple(h.span for h in hits)
+                )
+
+    def _leaves(self, cand: Candidate) -> list[Leaf]:
+        """The strings at or below a selected node, each with the field it belongs to. Several rules read
+        the same nodes, so each node's leaves are kept."""
         cached = self._leaf_cache.get(cand.path)
         if cached is None:
-            cached = self._leaf_cache[cand.path] = list(_string_leaves(cand.path, cand.value))
+            path, value = cand.path, cand.value
+            if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
+                # Prose (tens of thousands of descriptions) has no field; its name is only needed for a finding.
+                cached = [(path, value, None, None, True)]
+            else:
+                cached = list(_string_leaves(path, value, self._find_field_name(path)))
+            self._leaf_cache[path] = cached
         return cached
 
     def _detect(self, match: Match, text: str, ctx: ValueContext, options: dict[str, Any]) -> Iterator[Hit]:
@@ -196,14 +230,6 @@ class Review:
             for hit in DETECTORS[name](text, ctx, options):
                 if match.except_regex is None or not match.except_regex.search(hit.span):
                     yield hit
-
-    def _field_name(self, path: Path) -> str:
-        """The property or parameter a value belongs to: `.../examples/0/api_key` -> `api_key`.
-        Several rules read the same leaves, so each leaf's answer is kept."""
-        name = self._field_cache.get(path)
-        if name is None:
-            name = self._field_cache[path] = self._find_field_name(path)
-        return name
 
     def _find_field_name(self, path: Path) -> str:
         node_chain = _chain(self.doc, path)
@@ -327,19 +353,51 @@ def _run_checks(match: Match, node: Any, doc: Any, rule: Rule) -> str | None:
     return None
 
 
-def _string_leaves(path: Path, value: Any) -> Iterator[tuple[Path, str, Any]]:
+def _string_leaves(path: Path, value: Any, field: str) -> Iterator[Leaf]:
+    """Strings at or below `value` (found at `path`, whose field is `field`), with the field each belongs to,
+    worked out on the way down: the innermost key that names a field (see _field_at), else the one above."""
     if isinstance(value, str):
-        yield path, value, None
+        yield path, value, None, field, bool(path) and path[-1] in TEXT_KEYS
         return
-    stack: list[tuple[Path, Any]] = [(path, value)]
+    stack: list[tuple[Path, Any, str]] = [(path, value, field)]
     while stack:
-        p, node = stack.pop()
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        for key, child in items:
-            if isinstance(child, str):
-                yield (*p, key), child, node
-            elif isinstance(child, (dict, list)):
-                stack.append(((*p, key), child))
+        p, node, inherited = stack.pop()
+        if isinstance(node, dict):
+            # Inside a parameter object every value belongs to the parameter.
+            own = node["name"] if "in" in node and isinstance(node.get("name"), str) else None
+            after_examples = bool(p) and p[-1] == "examples"
+            for key, child in node.items():
+                if own is not None:
+                    child_field = own
+                else:
+                    named = _field_at(key, child, after_examples)
+                    child_field = inherited if named is None else named
+                if isinstance(child, str):
+                    yield (*p, key), child, node, child_field, key in TEXT_KEYS
+                elif isinstance(child, (dict, list)):
+                    stack.append(((*p, key), child, child_field))
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                if isinstance(child, str):
+                    yield (*p, i), child, node, inherited, False
+                elif isinstance(child, (dict, list)):
+                    stack.append(((*p, i), child, inherited))
+
+
+def _field_at(key: Any, child: Any, after_examples: bool) -> str | None:
+    """The field a key of an object (not a parameter) names for everything below it: None when the key is a
+    value keyword that passes the field above through, "" when nothing below is a field's value.
+    The same decisions as _find_field_name, which makes them walking up from one path."""
+    key = key if isinstance(key, str) else str(key)  # documents built in Python may use int status codes
+    if key.startswith("x-"):
+        return ""  # inside a vendor extension: its values describe the field, they are not its value
+    if key in _VALUE_KEYWORDS:
+        return None
+    if after_examples and isinstance(child, dict) and "value" in child:
+        return None  # the name of a named example, not a field
+    if key in ("properties", "components", "paths", "parameters"):
+        return ""
+    return key
 
 
 def _chain(doc: Any, path: Path) -> list[Any]:
