@@ -61,7 +61,8 @@ class RawFinding:
 class Review:
     """The indexes one document's review shares across rules."""
 
-    def __init__(self, document: Document, allow: Allowances | None = None) -> None:
+    def __init__(self, document: Document, allow: Allowances | None = None, *, judged: Review | None = None) -> None:
+        """`judged`: an earlier review of a document this one derives from (redaction reviews its own output)."""
         self.document = document
         self.allow = allow or Allowances()
         self.doc = document.data
@@ -72,7 +73,10 @@ class Review:
         self._leaf_cache: dict[Path, list[Leaf]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
         self._selection_leaf_cache: dict[tuple[Any, ...], list[Leaf]] = {}
-        self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = {}
+        # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
+        # mostly the same strings: it reuses them unless something they depend on differs.
+        same = judged is not None and judged.allow == self.allow and judged.own_contact == self.own_contact
+        self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = judged._memo if same else {}
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
 

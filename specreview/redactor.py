@@ -14,7 +14,7 @@ from typing import Any
 from specreview.config import Allowances
 from specreview.document.model import Document
 from specreview.document.pointer import Path, resolve_tokens, to_pointer
-from specreview.engine import RawFinding, review_document
+from specreview.engine import RawFinding, Review
 from specreview.errors import RedactionError
 from specreview.redaction import Action, Change, apply_redactions, check_integrity
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
@@ -133,7 +133,8 @@ def redact_document(
     """Redact a document. Extensions naming backend infrastructure are dropped, and so are those matching
     `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`)."""
     by_id = {r.id: r for r in rules}
-    findings = review_document(document, rules, allow, locate="none")  # changes name pointers, not lines
+    review = Review(document, allow)
+    findings = review.run(rules, locate="none")  # changes name pointers, not lines
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
     actions.extend(marked)
@@ -153,10 +154,8 @@ def redact_document(
     # Only redacting rules can leave residue; the others (weak inputs: thousands of findings on a large
     # document) need not run again.
     redacting = [r for r in rules if r.redact != "none"]
-    residue = [
-        r.finding
-        for r in review_document(Document(document.source, data, document.format), redacting, allow, locate="none")
-    ]
+    output = Review(Document(document.source, data, document.format), allow, judged=review)
+    residue = [r.finding for r in output.run(redacting, locate="none")]
     if residue:
         first = residue[0]
         more = f" (and {len(residue) - 1} more)" if len(residue) > 1 else ""
