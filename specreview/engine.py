@@ -133,14 +133,18 @@ class Review:
         key = (tuple(s.source for s in rule.selectors), rule.where.flow)
         cached = self._selections.get(key)
         if cached is None:
-            seen: set[Path] = set()
-            cached = []
-            for selector in rule.selectors:
-                for cand in self._candidates(selector):
-                    if cand.path not in seen:
-                        seen.add(cand.path)
-                        if self._flow_ok(rule, cand):
-                            cached.append(cand)
+            if len(rule.selectors) == 1 and rule.selectors[0].alias is not None:
+                # An alias never selects a node twice; only several selectors, or JSONPath, can.
+                cached = [cand for cand in self._candidates(rule.selectors[0]) if self._flow_ok(rule, cand)]
+            else:
+                cached = []
+                seen: set[Path] = set()
+                for selector in rule.selectors:
+                    for cand in self._candidates(selector):
+                        if cand.path not in seen:
+                            seen.add(cand.path)
+                            if self._flow_ok(rule, cand):
+                                cached.append(cand)
             self._selections[key] = cached
         return cached
 

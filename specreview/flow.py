@@ -52,6 +52,7 @@ class FlowMap:
     # owner -> owners it references on success paths (reversed for issuance lookups)
     referrers: dict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
     schema_nodes: set[Path] = field(default_factory=set)
+    _returning: dict[Path, set[Path]] = field(default_factory=dict, repr=False, compare=False)
 
     def flows_of(self, path: Path) -> set[str]:
         return self.flows.get(path, set())
@@ -59,6 +60,13 @@ class FlowMap:
     def returning_operations(self, path: Path) -> set[Path]:
         """Operations (('paths', p, method)) whose success responses reach the owner of `path`."""
         start = owner_of(path)
+        # Findings cluster in a few components, and each lookup walks the referrer graph: remember them.
+        known = self._returning.get(start)
+        if known is None:
+            known = self._returning[start] = self._operations_reaching(start)
+        return known
+
+    def _operations_reaching(self, start: Path) -> set[Path]:
         seen = {start}
         queue = deque([start])
         ops: set[Path] = set()

@@ -54,15 +54,6 @@ _NAME_MAPS = frozenset(
 _TOP_NAME_MAPS = frozenset({"responses", "parameters", "examples"})  # only as sections: components.X, Swagger X
 
 
-def _is_name_map(path: Path) -> bool:
-    if not path:
-        return False
-    last = path[-1]
-    if last in _NAME_MAPS:
-        return True
-    return last in _TOP_NAME_MAPS and (len(path) == 1 or (len(path) == 2 and path[0] == "components"))
-
-
 @dataclass(frozen=True)
 class Selector:
     source: str
@@ -125,26 +116,29 @@ class KeyIndex:
         self.extensions: list[tuple[Path, Any]] = []
         entries = self.entries
         ext = self.extensions
-        stack: list[tuple[Path, Any]] = [((), doc)]
+        # (path, node, whether its keys are names chosen by the author). A path tuple is only built for what
+        # is kept or walked into: most members are scalars, and a large document has hundreds of thousands.
+        stack: list[tuple[Path, Any, bool]] = [((), doc, False)]
         pop, push = stack.pop, stack.append
         while stack:
-            path, node = pop()
+            path, node, named = pop()
             if isinstance(node, dict):
-                named = _is_name_map(path)
+                top = not path or path == ("components",)
                 for key, child in node.items():
-                    child_path = (*path, key)
                     if not named:
                         bucket = entries.get(key)
                         if bucket is not None:
-                            bucket.append((child_path, child))
+                            bucket.append(((*path, key), child))
                         elif extensions and key[:2] == "x-":
-                            ext.append((child_path, child))
-                    if isinstance(child, (dict, list)):
-                        push((child_path, child))
+                            ext.append(((*path, key), child))
+                    if isinstance(child, dict):
+                        push(((*path, key), child, key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS)))
+                    elif isinstance(child, list):
+                        push(((*path, key), child, False))
             else:
                 for i, child in enumerate(node):
                     if isinstance(child, (dict, list)):
-                        push(((*path, i), child))
+                        push(((*path, i), child, False))
 
 
 def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
