@@ -31,7 +31,7 @@ _IGNORE_KEY = "x-specreview-ignore"
 class RedactionResult:
     data: dict[str, Any]
     changes: list[Change]
-    findings: list[RawFinding]
+    findings: list[RawFinding]  # of the redacting rules
     redacted: int  # findings a redacting rule acted on
 
 
@@ -133,8 +133,11 @@ def redact_document(
     """Redact a document. Extensions naming backend infrastructure are dropped, and so are those matching
     `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`)."""
     by_id = {r.id: r for r in rules}
+    # Only redacting rules decide anything here; the others (weak inputs: thousands of findings on a large
+    # document) are for `check`.
+    redacting = [r for r in rules if r.redact != "none"]
     review = Review(document, allow)
-    findings = review.run(rules, locate="none")  # changes name pointers, not lines
+    findings = review.run(redacting, locate="none")  # changes name pointers, not lines
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
     actions.extend(marked)
@@ -151,16 +154,12 @@ def redact_document(
         problems = [p for p in problems if p not in before]
     if problems:
         raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
-    # Only redacting rules can leave residue; the others (weak inputs: thousands of findings on a large
-    # document) need not run again.
-    redacting = [r for r in rules if r.redact != "none"]
     output = Review(Document(document.source, data, document.format), allow, judged=review)
     residue = [r.finding for r in output.run(redacting, locate="none")]
     if residue:
         first = residue[0]
         more = f" (and {len(residue) - 1} more)" if len(residue) > 1 else ""
         raise RedactionError(f"redaction left {first.rule} at {first.pointer}{more}; nothing written")
-    acting = [r for r in findings if by_id[r.finding.rule].redact != "none"]
-    reported = {r.finding.pointer for r in acting}
-    redacted = len(acting) + sum(1 for a in marked if a.pointer not in reported)
+    reported = {r.finding.pointer for r in findings}
+    redacted = len(findings) + sum(1 for a in marked if a.pointer not in reported)
     return RedactionResult(data, changes, findings, redacted)
