@@ -241,7 +241,7 @@ class Review:
                 # Prose (tens of thousands of descriptions) has no field; its name is only needed for a finding.
                 cached = [(path, value, None, None, True)]
             else:
-                cached = list(_string_leaves(path, value, self._find_field_name(path)))
+                cached = _string_leaves(path, value, self._find_field_name(path))
             self._leaf_cache[path] = cached
         return cached
 
@@ -377,12 +377,13 @@ def _run_checks(match: Match, node: Any, doc: Any, rule: Rule) -> str | None:
     return None
 
 
-def _string_leaves(path: Path, value: Any, field: str) -> Iterator[Leaf]:
+def _string_leaves(path: Path, value: Any, field: str) -> list[Leaf]:
     """Strings at or below `value` (found at `path`, whose field is `field`), with the field each belongs to,
     worked out on the way down: the innermost key that names a field (see _field_at), else the one above."""
     if isinstance(value, str):
-        yield path, value, None, field, bool(path) and path[-1] in TEXT_KEYS
-        return
+        return [(path, value, None, field, bool(path) and path[-1] in TEXT_KEYS)]
+    leaves: list[Leaf] = []
+    add = leaves.append
     stack: list[tuple[Path, Any, str]] = [(path, value, field)]
     while stack:
         p, node, inherited = stack.pop()
@@ -391,21 +392,25 @@ def _string_leaves(path: Path, value: Any, field: str) -> Iterator[Leaf]:
             own = node["name"] if "in" in node and isinstance(node.get("name"), str) else None
             after_examples = bool(p) and p[-1] == "examples"
             for key, child in node.items():
+                is_text = isinstance(child, str)
+                if not is_text and not isinstance(child, (dict, list)):
+                    continue  # numbers, booleans, null: nothing to read
                 if own is not None:
                     child_field = own
                 else:
                     named = _field_at(key, child, after_examples)
                     child_field = inherited if named is None else named
-                if isinstance(child, str):
-                    yield (*p, key), child, node, child_field, key in TEXT_KEYS
-                elif isinstance(child, (dict, list)):
+                if is_text:
+                    add(((*p, key), child, node, child_field, key in TEXT_KEYS))
+                else:
                     stack.append(((*p, key), child, child_field))
         elif isinstance(node, list):
             for i, child in enumerate(node):
                 if isinstance(child, str):
-                    yield (*p, i), child, node, inherited, False
+                    add(((*p, i), child, node, inherited, False))
                 elif isinstance(child, (dict, list)):
                     stack.append(((*p, i), child, inherited))
+    return leaves
 
 
 def _field_at(key: Any, child: Any, after_examples: bool) -> str | None:
