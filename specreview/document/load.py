@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from specreview.document.fetch import FetchOptions, display_url, fetch, size_text, url_scheme
+from specreview.document.json_shape import RefHolders, json_shape, key_tokens
 from specreview.document.locate import JsonLocator, YamlLocator
 from specreview.document.model import Document, Format
 from specreview.document.refs import ref_warnings
@@ -55,18 +56,19 @@ def load_document(
     base = source
     if scheme in ("http", "https"):
         raw, base = fetch(source, options)
-        document = parse_document(raw, display_url(source))
+        document, holders = _parse_document(raw, display_url(source))
     elif scheme:
         reason = f"unsupported URL scheme {scheme!r}: give an http(s) URL or a file path"
         raise DocumentError(display_url(source), reason)
     elif source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        document = parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
+        document, holders = _parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
     else:
-        document = parse_document(read_file(source, max_bytes), source, path=source)
+        document, holders = _parse_document(read_file(source, max_bytes), source, path=source)
     if allow_refs:
         _bundle(document, base if scheme else None, allow_refs, options, max_bytes)
-    document.warnings.extend(ref_warnings(document.data))
+        holders = None  # bundling adds and rewrites `$ref`s: refs.py walks the data again
+    document.warnings.extend(ref_warnings(document.data, holders=holders))
     return document
 
 
@@ -136,12 +138,19 @@ def decode(raw: bytes, source: str) -> str:
 
 def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Document:
     """Decode and parse bytes into a Document, checking that it is a supported OpenAPI document."""
+    return _parse_document(raw, source, path=path)[0]
+
+
+def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> tuple[Document, RefHolders | None]:
+    """parse_document, plus the objects holding a `$ref` when parsing a JSON text found them for free (None
+    otherwise), so that load_document's reference check need not walk the document again."""
     text = decode(raw, source)
     first = _NON_SPACE.search(text)
     fmt: Format = "json" if first is not None and first.group() in "{[" else "yaml"
     warnings: list[str] = []
+    holders = None
     if fmt == "json":
-        data = _parse_json(text, source, warnings)
+        data, holders = _parse_json(text, source, warnings)
         locator: JsonLocator | YamlLocator = JsonLocator(text, has_duplicate_keys=bool(warnings))
     else:
         result = load_yaml(text, source, max_depth=MAX_DEPTH)
@@ -153,7 +162,8 @@ def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docum
         reason = f"not an OpenAPI document: expected a mapping at the top, found {_kind(data)}"
         raise DocumentError(source, reason, line, column)
     _check_version(data, source, locator)
-    return Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
+    document = Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
+    return document, holders
 
 
 def parse_data(raw: bytes, source: str) -> Any:
@@ -162,7 +172,7 @@ def parse_data(raw: bytes, source: str) -> Any:
     text = decode(raw, source)
     first = _NON_SPACE.search(text)
     if first is not None and first.group() in "{[":
-        return _parse_json(text, source, [])
+        return _parse_json(text, source, [])[0]
     return load_yaml(text, source, max_depth=MAX_DEPTH).data
 
 
@@ -171,7 +181,28 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _parse_json(text: str, source: str, warnings: list[str]) -> Any:
+def _parse_json(text: str, source: str, warnings: list[str]) -> tuple[Any, RefHolders | None]:
+    """The data, and the objects in it that hold a `$ref` when the fast path found them (None otherwise).
+
+    Plain `json.loads` is the C fast path; json_shape.py then proves from the data and the text that no key
+    is duplicated and nothing nests too deep. Whatever it cannot prove clean (a duplicate, a string starting
+    with a colon, deep nesting, a parse error) is parsed again by `_parse_json_exact`, which decides: its
+    warnings and errors are exactly what they always were."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):  # JSONDecodeError and "too many digits" are ValueErrors
+        pass
+    else:
+        shape = json_shape(data, MAX_DEPTH)
+        if shape is not None and shape.members == key_tokens(text):
+            return data, shape.ref_holders
+        del data  # free the first parse before the second
+    return _parse_json_exact(text, source, warnings), None
+
+
+def _parse_json_exact(text: str, source: str, warnings: list[str]) -> Any:
+    """Parse noting each duplicate key (slower: every object's pairs go through Python), and raise
+    DocumentError for invalid JSON and nesting deeper than MAX_DEPTH."""
     duplicates: list[str] = []
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -3,10 +3,15 @@ reviewer should be warned about (local ones that dangle, pure cycles, external o
 
 Nothing here reads a file or opens a connection; following allowed external references is bundle.py's job.
 Every walk is iterative, so a deep or self-referencing document cannot exhaust the stack.
+
+Most documents deserve no warning, and proving that is cheap (`_all_clear`): no paths, each distinct `$ref`
+resolved once, cycles followed from each `$ref` to the object it resolves to. Only a document that may deserve
+a warning gets the walk that builds a path for every object, so that the warnings say where each problem is.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +23,7 @@ from specreview.document.pointer import Path, parse_pointer, resolve_tokens, to_
 _SHOWN = 3  # how many examples a summary warning names
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):")
 WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_REF_OF = operator.itemgetter("$ref")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,26 @@ def kind_of(ref: str) -> str:
             return "remote"
         return "file" if scheme == "file" else "other"
     return "file"
+
+
+def ref_holders(data: Any) -> list[dict[str, Any]]:
+    """Every object in `data` with a `$ref` key, each once: the objects `iter_refs` visits, without paths."""
+    holders: list[dict[str, Any]] = []
+    stack = [data]
+    seen: set[int] = set()  # shared (YAML-aliased) nodes are one object: visit it once, as iter_refs does
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if "$ref" in node:
+                holders.append(node)
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        stack += [v for v in node if isinstance(v, (dict, list))]
+    return holders
 
 
 def iter_refs(data: Any) -> Iterator[RefSite]:
@@ -94,22 +120,41 @@ class _Anchors:
         return name in self._names
 
 
-def _unresolved_reason(data: Any, ref: str, anchors: _Anchors) -> str | None:
-    """Why a local `#...` reference does not resolve, or None when it does. `#name` is a JSON Schema anchor."""
+class _NoAnchor(KeyError):
+    """A `#name` reference that no `$anchor`/`$dynamicAnchor` declares."""
+
+
+def _target(data: Any, ref: str, anchors: _Anchors) -> Any:
+    """What a local `#...` reference names (None for `#name`, a JSON Schema anchor, when declared). Raises
+    KeyError (_NoAnchor for an anchor) when it names nothing."""
     fragment = unquote(ref[1:])
     if fragment and not fragment.startswith("/"):
-        return None if fragment in anchors else "no schema declares this anchor"
+        if fragment not in anchors:
+            raise _NoAnchor(fragment)
+        return None
+    return resolve_tokens(data, parse_pointer(ref))
+
+
+def _unresolved_reason(data: Any, ref: str, anchors: _Anchors) -> str | None:
+    """Why a local `#...` reference does not resolve, or None when it does. `#name` is a JSON Schema anchor."""
     try:
-        resolve_tokens(data, parse_pointer(ref))
+        _target(data, ref, anchors)
+    except _NoAnchor:
+        return "no schema declares this anchor"
     except KeyError as exc:
         return f"no {str(exc.args[0])!r} there"
     return None
 
 
-def ref_warnings(data: Any) -> list[str]:
+def ref_warnings(data: Any, *, holders: Sequence[dict[str, Any]] | None = None) -> list[str]:
     """What a reviewer should know about the document's `$ref`s: local ones that dangle, pure reference
     cycles (a `$ref` chain that never reaches a schema), and external ones left unread. Summarised, so a
-    document with thousands of them gives a few lines, not thousands."""
+    document with thousands of them gives a few lines, not thousands.
+
+    `holders` are the objects of `data` with a `$ref` key, each once, when the caller already has them
+    (load.py collects them while checking a JSON document's shape); otherwise they are looked for here."""
+    if _all_clear(data, ref_holders(data) if holders is None else holders):
+        return []
     sites = list(iter_refs(data))
     anchors = _Anchors(data)
     dangling: list[str] = []
@@ -130,6 +175,59 @@ def ref_warnings(data: Any) -> list[str]:
             "their targets are not reviewed (allow them with --allow-remote-refs)"
         )
     return warnings
+
+
+def _all_clear(data: Any, holders: Sequence[dict[str, Any]]) -> bool:
+    """True only when ref_warnings has nothing to say: every `$ref` is local and resolves, and no pure
+    cycle exists. False means "look closer" (the detailed walk decides, and words the warnings).
+
+    Works on the distinct `$ref` strings (documents repeat a few thousand of them hundreds of thousands of
+    times), each resolved once."""
+    try:
+        values = set(map(_REF_OF, holders))
+    except TypeError:  # an unhashable value, such as a property named `$ref` holding a schema
+        values = {value for value in map(_REF_OF, holders) if isinstance(value, str)}
+    anchors = _Anchors(data)
+    targets: dict[str, Any] = {}
+    for ref in values:
+        if not isinstance(ref, str):
+            continue  # not a reference: iter_refs skips it too
+        if not ref.startswith("#"):  # kind_of(ref) != "local": warned about as not followed
+            return False
+        try:
+            targets[ref] = _target(data, ref, anchors)
+        except Exception:  # dangling (KeyError), or whatever the detailed walk will meet and report
+            return False
+    return not _ref_cycle(targets)
+
+
+def _pure_ref(node: Any) -> str | None:
+    """The `$ref` of an object that is nothing but a local pointer `$ref` (what _pure_cycles follows)."""
+    if isinstance(node, dict) and len(node) == 1:
+        ref = node.get("$ref")
+        if isinstance(ref, str) and (ref == "#" or ref.startswith("#/")):
+            return ref
+    return None
+
+
+def _ref_cycle(targets: dict[str, Any]) -> bool:
+    """Whether going from a `$ref` to the pure `$ref` object it resolves to, and on to that one's `$ref`,
+    ever comes back around. Every cycle `_pure_cycles` finds is one here: its pointers are paths of objects
+    in the document (keys are strings), and resolving a path yields the object at it. So False proves there
+    is none; True may be a cycle `_pure_cycles` does not count (a YAML node shared under two paths), which
+    only means the detailed walk runs."""
+    next_of = {ref: after for ref, target in targets.items() if (after := _pure_ref(target)) is not None}
+    done: set[str] = set()
+    for start in next_of:
+        chain: set[str] = set()
+        current = start
+        while current in next_of and current not in done and current not in chain:
+            chain.add(current)
+            current = next_of[current]
+        if current in chain:
+            return True
+        done |= chain
+    return False
 
 
 def _summarise(lines: list[str], what: str) -> list[str]:
