@@ -19,6 +19,7 @@ from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer
 from specreview.findings import Finding, Severity, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
+from specreview.gc_pause import gc_paused
 from specreview.ruleset.model import Match, Rule, WordPattern
 from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Selector, evaluate
 from specreview.words import split_words
@@ -456,4 +457,5 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
 def review_document(
     document: Document, rules: Iterable[Rule], allow: Allowances | None = None, *, locate: Locate = "all"
 ) -> list[RawFinding]:
-    return Review(document, allow).run(rules, locate=locate)
+    with gc_paused():  # the review allocates hundreds of thousands of long-lived tuples and no garbage
+        return Review(document, allow).run(rules, locate=locate)

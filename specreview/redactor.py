@@ -16,6 +16,7 @@ from specreview.document.model import Document
 from specreview.document.pointer import Path, resolve_tokens, to_pointer
 from specreview.engine import RawFinding, Review
 from specreview.errors import RedactionError
+from specreview.gc_pause import gc_paused
 from specreview.redaction import Action, Change, apply_redactions, check_integrity
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
@@ -132,6 +133,17 @@ def redact_document(
 ) -> RedactionResult:
     """Redact a document. Extensions naming backend infrastructure are dropped, and so are those matching
     `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`)."""
+    with gc_paused():  # two reviews and a copy of the document: millions of objects, no garbage
+        return _redact(document, rules, allow, drop_extensions, keep_extensions)
+
+
+def _redact(
+    document: Document,
+    rules: Sequence[Rule],
+    allow: Allowances | None,
+    drop_extensions: Sequence[str],
+    keep_extensions: Sequence[str],
+) -> RedactionResult:
     by_id = {r.id: r for r in rules}
     # Only redacting rules decide anything here; the others (weak inputs: thousands of findings on a large
     # document) are for `check`.

@@ -17,6 +17,7 @@ from specreview.document.model import Document, Format
 from specreview.document.refs import ref_warnings
 from specreview.document.yaml12 import DEFAULT_MAX_DEPTH, load_yaml
 from specreview.errors import DocumentError
+from specreview.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from specreview.document.ref_allow import RefAllowList
@@ -50,6 +51,17 @@ def load_document(
 
     External `$ref`s are only read when `allow_refs` allows their target; they are then bundled into the
     document (see bundle.py). Dangling, cyclic and unread references become warnings."""
+    with gc_paused():  # parsing builds millions of objects and no garbage
+        return _load_document(source, max_bytes, fetch_options, stdin, allow_refs)
+
+
+def _load_document(
+    source: str,
+    max_bytes: int,
+    fetch_options: FetchOptions | None,
+    stdin: BinaryIO | None,
+    allow_refs: RefAllowList | None,
+) -> Document:
     scheme = url_scheme(source)
     options = fetch_options or FetchOptions(max_bytes=max_bytes)
     options = dataclasses.replace(options, max_bytes=min(options.max_bytes, max_bytes))
