@@ -59,11 +59,21 @@ class RawFinding:
     name: str = ""
 
 
+@dataclass(frozen=True)
+class Verdicts:
+    """A review's judgements of distinct strings per rule, and what they depended on."""
+
+    allow: Allowances
+    own_contact: tuple[str, ...]
+    memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]]
+
+
 class Review:
     """The indexes one document's review shares across rules."""
 
-    def __init__(self, document: Document, allow: Allowances | None = None, *, judged: Review | None = None) -> None:
-        """`judged`: an earlier review of a document this one derives from (redaction reviews its own output)."""
+    def __init__(self, document: Document, allow: Allowances | None = None, *, judged: Verdicts | None = None) -> None:
+        """`judged`: the verdicts of an earlier review of a document this one derives from (redaction reviews
+        its own output)."""
         self.document = document
         self.allow = allow or Allowances()
         self.doc = document.data
@@ -77,9 +87,13 @@ class Review:
         # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
         # mostly the same strings: it reuses them unless something they depend on differs.
         same = judged is not None and judged.allow == self.allow and judged.own_contact == self.own_contact
-        self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = judged._memo if same else {}
+        self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = judged.memo if same else {}
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
+
+    def verdicts(self) -> Verdicts:
+        """What a later review of a derived document may reuse, without keeping this review's indexes alive."""
+        return Verdicts(self.allow, self.own_contact, self._memo)
 
     def run(self, rules: Iterable[Rule], *, locate: Locate = "all") -> list[RawFinding]:
         """The findings of the enabled rules. Which get a source position: `all`; `no-info` for reports that

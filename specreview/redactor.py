@@ -150,6 +150,8 @@ def _redact(
     redacting = [r for r in rules if r.redact != "none"]
     review = Review(document, allow)
     findings = review.run(redacting, locate="none")  # changes name pointers, not lines
+    verdicts = review.verdicts()
+    del review  # its indexes are as large as the document: not kept while the copy and the re-review exist
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
     actions.extend(marked)
@@ -166,7 +168,7 @@ def _redact(
         problems = [p for p in problems if p not in before]
     if problems:
         raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
-    output = Review(Document(document.source, data, document.format), allow, judged=review)
+    output = Review(Document(document.source, data, document.format), allow, judged=verdicts)
     residue = [r.finding for r in output.run(redacting, locate="none")]
     if residue:
         first = residue[0]
