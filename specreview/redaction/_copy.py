@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from specreview.errors import RedactionError
-from specreview.redaction._model import ANY, DATA, EXT, EXTENSIBLE_MAPS, MAP_VALUES, child_plan, component_key
+from specreview.redaction._model import (
+    ANY,
+    DATA,
+    EXT,
+    EXTENSIBLE_MAPS,
+    MAP_VALUES,
+    SWAGGER2_SECTIONS,
+    child_plan,
+    component_key,
+)
 
 __all__ = ["Copy", "Owner", "RefScan", "copy_document"]
 
@@ -56,6 +65,10 @@ class Copy:
     security_requirements: list[dict[str, Any]] = field(default_factory=list)  # name maps in a `security` list
 
 
+# Roles `_index` records (schemas only with `required` and `allOf`, tested inline: most dicts are schemas).
+_INDEXED_ROLES = frozenset({"link", "discriminator", "operation", "pathItem", "nameMap"})
+
+
 class _Shared(Exception):
     """A container occurs twice in the input (a YAML alias): copy again, checking for cycles on the way."""
 
@@ -80,6 +93,7 @@ def _copy(original: dict[str, Any], swagger2: bool, track_ancestors: bool) -> Co
     alive: list[Any] = [root]
     out = Copy(root, parent, roles, alive, [])
     extension_keys = out.extension_keys
+    inherited_required = out.inherited_required
     seen: set[int] = {id(original)}  # without track_ancestors: any container seen twice sends us to the careful copy
     active: set[int] = set()  # with track_ancestors: the sources being copied (the ancestors of the current one)
     stack: list[Any] = [(original, root, "doc", _Prefix(()))]
@@ -96,53 +110,71 @@ def _copy(original: dict[str, Any], swagger2: bool, track_ancestors: bool) -> Co
         in_list = isinstance(src, list)
         const, fields, extensible = child_plan(role, in_list)
         prefix = owner.path if owner.__class__ is _Prefix else None
-        if not in_list:
-            _index(out, src, dst, role, owner if prefix is None else None)
+        # Scalars are copied in bulk; container values are replaced by their copies below (same keys: the
+        # order stays).
+        if in_list:
+            dst.extend(src)
+            items: Any = enumerate(src)
+        else:
+            dst.update(src)
+            items = src.items()
+            if "$ref" in src or role in _INDEXED_ROLES:
+                _index(out, src, dst, role, owner if prefix is None else None)
+            elif role == "schema" and "allOf" in src and "required" in src:
+                inherited_required.append(dst)
         pending = []
-        for key, value in src.items() if not in_list else enumerate(src):
-            if isinstance(value, (dict, list)):
-                if track_ancestors:
-                    if id(value) in active:
-                        raise RedactionError("the document contains a recursive structure (a YAML alias to itself)")
-                elif id(value) in seen:
-                    raise _Shared
-                else:
-                    seen.add(id(value))
-                copied: Any = {} if isinstance(value, dict) else []
-                # The child's role: `child_role(role, key, value, in_list)` through the container's plan.
-                if const is not None:
-                    crole = EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
-                else:
-                    crole = fields.get(key)  # type: ignore[assignment]
-                    if crole is None:
-                        crole = EXT if isinstance(key, str) and key.startswith("x-") else ANY
-                    elif crole == "schema" and key == "items" and isinstance(value, list):
-                        crole = "schemaList"
-                cid = id(copied)
-                parent[cid] = (dst, key)
-                roles[cid] = crole
-                alive.append(copied)
-                cowner: Any = owner
-                if prefix is not None:
-                    cowner = _child_owner(prefix, key, in_list, swagger2)
-                pending.append((value, copied, crole, cowner))
-                value = copied
-            if in_list:
-                dst.append(value)
+        for key, value in items:
+            if not isinstance(value, (dict, list)):
+                continue
+            if track_ancestors:
+                if id(value) in active:
+                    raise RedactionError("the document contains a recursive structure (a YAML alias to itself)")
+            elif id(value) in seen:
+                raise _Shared
             else:
-                dst[key] = value
+                seen.add(id(value))
+            copied: Any = {} if isinstance(value, dict) else []
+            dst[key] = copied
+            # The child's role: `child_role(role, key, value, in_list)` through the container's plan.
+            if const is not None:
+                crole = EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
+            else:
+                crole = fields.get(key)  # type: ignore[assignment]
+                if crole is None:
+                    crole = EXT if isinstance(key, str) and key.startswith("x-") else ANY
+                elif crole == "schema" and key == "items" and isinstance(value, list):
+                    crole = "schemaList"
+            cid = id(copied)
+            parent[cid] = (dst, key)
+            roles[cid] = crole
+            alive.append(copied)
+            cowner = owner if prefix is None else _child_owner(prefix, key, in_list, swagger2)
+            pending.append((value, copied, crole, cowner))
         if not in_list and role not in (DATA, EXT) and (role not in MAP_VALUES or role in EXTENSIBLE_MAPS):
             # Keys of maps like `properties` are names chosen by the author, not extensions.
-            extension_keys.extend((dst, key) for key in dst if isinstance(key, str) and key.startswith("x-"))
+            if _may_have_extension(dst):
+                extension_keys.extend((dst, key) for key in dst if isinstance(key, str) and key.startswith("x-"))
         pending.reverse()
         stack.extend(pending)
     return out
 
 
+def _may_have_extension(node: dict[str, Any]) -> bool:
+    """False only if no key starts with `x-` (a test at C speed; most objects have no extension)."""
+    try:
+        return "\0x-" in "\0" + "\0".join(node)
+    except TypeError:  # a key that is not a string (YAML)
+        return True
+
+
 def _child_owner(prefix: tuple[Any, ...], key: Any, in_list: bool, swagger2: bool) -> Any:
     """Owner state of a child of a container at `prefix` that lies in no component (see `_Prefix`)."""
+    if not prefix:
+        # Below any other top-level member no path is a component key.
+        starts = key in SWAGGER2_SECTIONS if swagger2 else key == "components"
+        return _Prefix((key,)) if starts else None
     path = (*prefix, key)
-    if not in_list:
+    if not in_list:  # the items of a list are never components
         found = component_key(path, swagger2)
         if found is not None and len(found) == len(path):
             return found

@@ -21,6 +21,7 @@ from typing import Any
 from specreview.document.pointer import parse_pointer, to_pointer
 from specreview.errors import RedactionError
 from specreview.redaction._copy import copy_document
+from specreview.redaction._gc import gc_paused
 from specreview.redaction._model import (
     ANY,
     COMPOSITIONS,
@@ -111,8 +112,9 @@ def apply_redactions(
     """
     if not isinstance(data, dict):
         raise RedactionError("the document is not a mapping")
-    redactor = _Redactor(data)
-    redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
+    with gc_paused():
+        redactor = _Redactor(data)
+        redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
     return redactor.doc, redactor.changes
 
 
@@ -156,8 +158,9 @@ class _Redactor:
         self.sections: set[int] = set()
         self.had_operations: set[int] = set()
         self.had_responses: set[int] = set()
-        self.tag_users: dict[str, list[Path]] = {}
-        self.operation_ids: dict[str, Path] = {}
+        # Operations as loaded, by tag and by operationId; their original paths are only needed for a removal.
+        self.tag_users: dict[str, list[dict[str, Any]]] = {}
+        self.operation_ids: dict[str, dict[str, Any]] = {}
         self._survey()
 
     # -- copy and bookkeeping ------------------------------------------------------------------
@@ -190,12 +193,12 @@ class _Redactor:
             if isinstance(node.get("responses"), dict) and node["responses"]:
                 self.had_responses.add(id(node))
             if isinstance(node.get("operationId"), str):
-                self.operation_ids[node["operationId"]] = self.orig_path(node)
+                self.operation_ids[node["operationId"]] = node
             tags = node.get("tags")
             if isinstance(tags, list):
                 for tag in tags:
                     if isinstance(tag, str):
-                        self.tag_users.setdefault(tag, []).append(self.orig_path(node))
+                        self.tag_users.setdefault(tag, []).append(node)
 
     def role_of(self, node: Any) -> str:
         return self.role.get(id(node), ANY)
@@ -490,7 +493,7 @@ class _Redactor:
                     if current_ids is None:
                         current_ids = self._current_operation_ids()
                     if op_id not in current_ids:
-                        dangling.append((node, self._cause(self.operation_ids[op_id])))
+                        dangling.append((node, self._cause(self.orig_path(self.operation_ids[op_id]))))
             elif role == "discriminator" and isinstance(node.get("mapping"), dict):
                 for name, value in node["mapping"].items():
                     tokens = mapping_target(value, self.original, self.swagger2)
@@ -734,10 +737,8 @@ class _Redactor:
             tag = tags[i]
             name = tag.get("name") if isinstance(tag, dict) else None
             if isinstance(name, str) and name in self.tag_users and name not in used_now:
-                rule = next(
-                    (r for r in map(self._cause, self.tag_users[name]) if r != REPAIR_RULE),
-                    REPAIR_RULE,
-                )
+                causes = (self._cause(self.orig_path(user)) for user in self.tag_users[name])
+                rule = next((r for r in causes if r != REPAIR_RULE), REPAIR_RULE)
                 self._remove_at(tags, i, "remove-tag", rule)
 
     # -- unused components ---------------------------------------------------------------------

@@ -1,0 +1,269 @@
+"""What the redactor's copy-time index must keep equal to the walks it replaced: detached subtrees, the reference
+graph built from recorded holders, the order pruning reports in, shared (aliased) input, and the role plans."""
+
+from __future__ import annotations
+
+import gc
+import json
+from typing import Any
+
+import pytest
+from redaction_support import json_body, oas, op, pairs, ref, remove, run, schema_ref, swagger
+
+from specreview.redaction import apply_redactions, check_integrity
+from specreview.redaction._gc import gc_paused
+from specreview.redaction._model import (
+    _OBJECT_FIELDS,
+    ANY,
+    DATA,
+    EXT,
+    LIST_ITEMS,
+    MAP_VALUES,
+    child_plan,
+    child_role,
+)
+
+
+def triples(changes: Any) -> list[tuple[str, str, str]]:
+    return [(c.pointer, c.action, c.rule) for c in changes]
+
+
+def test_a_removed_subtree_takes_its_ref_holders_and_links_out_of_the_repairs() -> None:
+    # /b holds a link to /a's operation and a $ref to Bar; /a/get holds a $ref to Foo. Both go: the link and
+    # the refs inside them must not be "repaired" (they are gone), Foo is pruned, Bar is still used by /c.
+    doc = oas(
+        "3.0.3",
+        paths={
+            "/a": {"get": {**op(schema_ref("Foo")), "operationId": "getA"}},
+            "/b": {
+                "get": {
+                    "operationId": "getB",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "links": {"toA": {"operationRef": "#/paths/~1a/get"}, "toAId": {"operationId": "getA"}},
+                            "content": {"application/json": {"schema": schema_ref("Bar")}},
+                        }
+                    },
+                }
+            },
+            "/c": {"get": op(schema_ref("Bar"))},
+        },
+        components={
+            "schemas": {"Foo": {"type": "object", "properties": {"bar": schema_ref("Bar")}}, "Bar": {"type": "string"}}
+        },
+    )
+    out, changes = run(doc, remove("/paths/~1b", rule="rb") + remove("/paths/~1a/get", rule="ra"))
+    assert triples(changes) == [
+        ("/paths/~1b", "remove", "rb"),
+        ("/paths/~1a/get", "remove", "ra"),
+        ("/paths/~1a", "remove-empty", "ra"),
+        ("/components/schemas/Foo", "prune-unused", "ra"),
+    ]
+    assert list(out["paths"]) == ["/c"]
+    assert list(out["components"]["schemas"]) == ["Bar"]
+
+
+def test_a_component_used_only_by_a_removed_operation_is_pruned_with_the_removals_rule() -> None:
+    doc = oas(
+        "3.0.3",
+        paths={"/secret": {"get": op(schema_ref("Secret"))}, "/public": {"get": op(schema_ref("Public"))}},
+        components={
+            "schemas": {
+                "Secret": {"type": "object", "properties": {"inner": schema_ref("Inner")}},
+                "Inner": {"type": "string"},
+                "Public": {"type": "string"},
+                # unused before the redaction: kept, and so is what it uses (Inner)
+                "Unused": {"type": "object", "properties": {"x": schema_ref("Inner")}},
+            }
+        },
+    )
+    out, changes = run(doc, remove("/paths/~1secret", rule="internal"))
+    assert triples(changes) == [
+        ("/paths/~1secret", "remove", "internal"),
+        ("/components/schemas/Secret", "prune-unused", "internal"),
+    ]
+    assert list(out["components"]["schemas"]) == ["Inner", "Public", "Unused"]
+
+
+def test_a_component_reachable_only_through_a_bare_mapping_name_is_kept() -> None:
+    doc = oas(
+        "3.0.3",
+        paths={"/pets": {"get": op(schema_ref("Pet"))}, "/x": {"get": op(schema_ref("Bird"))}},
+        components={
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "oneOf": [schema_ref("Cat")],
+                    "discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat", "bird": "Bird"}},
+                    "properties": {"kind": {"type": "string"}},
+                },
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Bird": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            }
+        },
+    )
+    out, changes = run(doc, remove("/paths/~1x", rule="x"))
+    assert triples(changes) == [("/paths/~1x", "remove", "x")]
+    assert list(out["components"]["schemas"]) == ["Pet", "Cat", "Bird"]
+
+
+def test_the_pruning_rule_comes_from_the_referrer_the_former_walk_met_first() -> None:
+    # That walk visited siblings last to first: /b's reference was found before /a's.
+    doc = oas(
+        "3.0.3",
+        paths={
+            "/a": {"get": op(schema_ref("Shared"))},
+            "/b": {"get": op(schema_ref("Shared"))},
+            "/c": {"get": op(schema_ref("Other"))},
+        },
+        components={"schemas": {"Shared": {"type": "string"}, "Other": {"type": "string"}}},
+    )
+    _, changes = run(doc, remove("/paths/~1a", rule="r-a") + remove("/paths/~1b", rule="r-b"))
+    assert triples(changes)[-1] == ("/components/schemas/Shared", "prune-unused", "r-b")
+
+
+def test_pruning_goes_through_sections_last_to_first_and_names_in_order() -> None:
+    doc = oas(
+        "3.0.3",
+        paths={
+            "/a": {
+                "get": {
+                    "parameters": [ref("components", "parameters", "P")],
+                    "requestBody": ref("components", "requestBodies", "B"),
+                    **op(schema_ref("S")),
+                }
+            },
+            "/k": {"get": op()},
+        },
+        components={
+            "schemas": {"S": {"type": "string"}, "T": {"type": "integer"}},
+            "parameters": {"P": {"name": "p", "in": "query", "schema": schema_ref("T")}},
+            "requestBodies": {"B": json_body(schema_ref("S"))},
+        },
+    )
+    _, changes = run(doc, remove("/paths/~1a", rule="gone"))
+    assert pairs(changes) == [
+        ("/paths/~1a", "remove"),
+        ("/components/requestBodies/B", "prune-unused"),
+        ("/components/parameters/P", "prune-unused"),
+        ("/components/schemas/S", "prune-unused"),
+        ("/components/schemas/T", "prune-unused"),
+        ("/components/requestBodies", "remove-empty"),
+        ("/components/parameters", "remove-empty"),
+        ("/components/schemas", "remove-empty"),
+    ]
+
+
+def test_swagger2_pruning_order() -> None:
+    doc = swagger(
+        paths={
+            "/a": {
+                "get": {
+                    "parameters": [{"$ref": "#/parameters/P"}],
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/D"}},
+                        "404": {"$ref": "#/responses/NotFound"},
+                    },
+                }
+            },
+            "/b": {"get": {"responses": {"200": {"description": "ok"}}}},
+        },
+        definitions={
+            "D": {"type": "object", "properties": {"e": {"$ref": "#/definitions/E"}}},
+            "E": {"type": "string"},
+        },
+        parameters={"P": {"name": "p", "in": "query", "type": "string"}},
+        responses={"NotFound": {"description": "nf", "schema": {"$ref": "#/definitions/E"}}},
+    )
+    _, changes = run(doc, remove("/paths/~1a", rule="s2"))
+    assert pairs(changes) == [
+        ("/paths/~1a", "remove"),
+        ("/responses/NotFound", "prune-unused"),
+        ("/parameters/P", "prune-unused"),
+        ("/definitions/D", "prune-unused"),
+        ("/definitions/E", "prune-unused"),
+        ("/responses", "remove-empty"),
+        ("/parameters", "remove-empty"),
+        ("/definitions", "remove-empty"),
+    ]
+
+
+def _shared_response_doc() -> dict[str, Any]:
+    response = json_body(schema_ref("Thing"))  # one object in two places, as a YAML alias loads
+    return oas(
+        "3.0.3",
+        paths={"/a": {"get": {"responses": {"200": response}}}, "/b": {"get": {"responses": {"200": response}}}},
+        components={
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {"secret": {"type": "string"}, "ok": {"type": "string"}},
+                    "required": ["secret"],
+                }
+            }
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "pointers",
+    [["/paths/~1a", "/components/schemas/Thing/properties/secret"], ["/paths/~1a", "/paths/~1b"], ["/paths/~1b"]],
+)
+def test_shared_input_redacts_like_its_unshared_copy(pointers: list[str]) -> None:
+    shared = _shared_response_doc()
+    unshared = json.loads(json.dumps(shared))
+    out_shared, changes_shared = apply_redactions(shared, remove(*pointers))
+    out_unshared, changes_unshared = apply_redactions(unshared, remove(*pointers))
+    assert json.dumps(out_shared) == json.dumps(out_unshared)
+    assert changes_shared == changes_unshared
+    assert shared["paths"]["/a"]["get"]["responses"]["200"] is shared["paths"]["/b"]["get"]["responses"]["200"]
+
+
+def test_each_occurrence_of_a_dangling_reference_is_reported() -> None:
+    doc = oas("3.0.3", paths={"/a": {"get": op(schema_ref("Missing"))}, "/b": {"get": op(schema_ref("Missing"))}})
+    where = "get/responses/200/content/application~1json/schema/$ref"
+    assert check_integrity(doc) == [
+        f"/paths/~1a/{where}: reference '#/components/schemas/Missing' does not resolve",
+        f"/paths/~1b/{where}: reference '#/components/schemas/Missing' does not resolve",
+    ]
+
+
+_ROLES = sorted({"doc", ANY, DATA, EXT, *MAP_VALUES, *LIST_ITEMS, *_OBJECT_FIELDS, *MAP_VALUES.values()})
+_KEYS: list[Any] = sorted(
+    {k for fields in _OBJECT_FIELDS.values() for k in fields} | {"x-internal", "x-", "name", "items", "$ref"}
+) + [0, 1, True]
+
+
+@pytest.mark.parametrize("role", _ROLES)
+def test_role_plans_give_child_role(role: str) -> None:
+    for value in ({}, []):
+        for in_list, keys in ((False, _KEYS), (True, [0, 1, 2])):
+            const, fields, extensible = child_plan(role, in_list)
+            for key in keys:
+                want = child_role(role, key, value, in_list)
+                if const is not None:
+                    got = EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
+                else:
+                    got = fields.get(key) or (EXT if isinstance(key, str) and key.startswith("x-") else ANY)
+                    if got == "schema" and key == "items" and isinstance(value, list):
+                        got = "schemaList"
+                assert got == want, (role, key, type(value).__name__, in_list)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_restored_after_a_pause(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with gc_paused():
+            assert not gc.isenabled()
+            with gc_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValueError), gc_paused():
+            raise ValueError
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
