@@ -31,8 +31,8 @@ Owner = tuple[str, ...] | None
 class _Prefix:
     """Owner state of a container near the root that is not (yet) inside a component: its path so far.
 
-    Mirrors `_graph`'s rule: a container whose path is exactly a component key (`components/<section>/<name>`,
-    Swagger 2.0 `<section>/<name>`) owns everything below it; only containers at depth < 3 can start one.
+    The rule the reference graph always used: a container whose path is exactly a component key
+    (`components/<section>/<name>`, Swagger 2.0 `<section>/<name>`, never a list item) owns everything below it.
     """
 
     __slots__ = ("path",)

@@ -149,7 +149,6 @@ class _Redactor:
         self.role = self.index.role
         # id(list) -> original index of each current item; made when the first item is removed (else: identity)
         self.orig_index: dict[int, list[int]] = {}
-        self.removed: set[int] = set()
         # Every removed container and everything below it: `_attached` is a set lookup, not a climb to the root.
         self.detached: set[int] = set()
         self.removed_at: dict[Path, str] = {}  # original path -> rule, for every removal
@@ -303,7 +302,6 @@ class _Redactor:
         else:
             value = container.pop(key)
         if is_container(value):
-            self.removed.add(id(value))
             self._detach(value)
         self.removed_at[orig] = rule
         self.touched[id(container)] = (container, rule)
