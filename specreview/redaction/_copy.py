@@ -41,14 +41,10 @@ class _Prefix:
         self.path = path
 
 
-@dataclass
-class RefScan:
-    """A dict that may reference a component: it holds a string `$ref`, is a link, or is a discriminator with a
-    mapping. `source` is the original (its values as loaded), `node` the copy, `owner` the component holding it."""
-
-    node: dict[str, Any]
-    source: dict[str, Any]
-    owner: Owner
+# A dict that may reference a component (it holds a string `$ref`, is a link, or is a discriminator with a
+# mapping): (the copy, the original with its values as loaded, the component holding it). A plain tuple: a
+# large document has tens of thousands.
+RefScan = tuple[dict[str, Any], dict[str, Any], Owner]
 
 
 @dataclass
@@ -69,8 +65,14 @@ class Copy:
 _INDEXED_ROLES = frozenset({"link", "discriminator", "operation", "pathItem", "nameMap"})
 
 
-class _Shared(Exception):
-    """A container occurs twice in the input (a YAML alias): copy again, checking for cycles on the way."""
+class _TooDeep(Exception):
+    """The copy went deeper than any document does: copy again, checking for cycles on the way."""
+
+
+# Loaded documents are at most 200 levels deep; a cycle (a YAML alias to an ancestor) is infinitely deep. The
+# quick copy does not look for cycles, it only counts levels; past this bound the careful copy, which tracks
+# every ancestor, decides. A shared subtree that is not a cycle is copied once per occurrence by both.
+_QUICK_DEPTH = 10_000
 
 
 _EXIT = object()
@@ -81,8 +83,7 @@ def copy_document(original: dict[str, Any], swagger2: bool) -> Copy:
     self-referencing (YAML alias) structure."""
     try:
         return _copy(original, swagger2, track_ancestors=False)
-    except _Shared:
-        # Shared subtrees are copied once per occurrence; only an alias to an ancestor is refused.
+    except _TooDeep:
         return _copy(original, swagger2, track_ancestors=True)
 
 
@@ -94,19 +95,20 @@ def _copy(original: dict[str, Any], swagger2: bool, track_ancestors: bool) -> Co
     out = Copy(root, parent, roles, alive, [])
     extension_keys = out.extension_keys
     inherited_required = out.inherited_required
-    seen: set[int] = {id(original)}  # without track_ancestors: any container seen twice sends us to the careful copy
     active: set[int] = set()  # with track_ancestors: the sources being copied (the ancestors of the current one)
-    stack: list[Any] = [(original, root, "doc", _Prefix(()))]
+    stack: list[Any] = [(original, root, "doc", _Prefix(()), 0)]
     while stack:
         item = stack.pop()
         src = item[0]
         if src is _EXIT:
             active.discard(item[1])
             continue
-        _, dst, role, owner = item
+        _, dst, role, owner, depth = item
         if track_ancestors:
             active.add(id(src))
-            stack.append((_EXIT, id(src), None, None))
+            stack.append((_EXIT, id(src), None, None, None))
+        elif depth > _QUICK_DEPTH:
+            raise _TooDeep
         in_list = isinstance(src, list)
         const, fields, extensible = child_plan(role, in_list)
         prefix = owner.path if owner.__class__ is _Prefix else None
@@ -126,13 +128,8 @@ def _copy(original: dict[str, Any], swagger2: bool, track_ancestors: bool) -> Co
         for key, value in items:
             if not isinstance(value, (dict, list)):
                 continue
-            if track_ancestors:
-                if id(value) in active:
-                    raise RedactionError("the document contains a recursive structure (a YAML alias to itself)")
-            elif id(value) in seen:
-                raise _Shared
-            else:
-                seen.add(id(value))
+            if track_ancestors and id(value) in active:
+                raise RedactionError("the document contains a recursive structure (a YAML alias to itself)")
             copied: Any = {} if isinstance(value, dict) else []
             dst[key] = copied
             # The child's role: `child_role(role, key, value, in_list)` through the container's plan.
@@ -149,22 +146,19 @@ def _copy(original: dict[str, Any], swagger2: bool, track_ancestors: bool) -> Co
             roles[cid] = crole
             alive.append(copied)
             cowner = owner if prefix is None else _child_owner(prefix, key, in_list, swagger2)
-            pending.append((value, copied, crole, cowner))
+            pending.append((value, copied, crole, cowner, depth + 1))
         if not in_list and role not in (DATA, EXT) and (role not in MAP_VALUES or role in EXTENSIBLE_MAPS):
-            # Keys of maps like `properties` are names chosen by the author, not extensions.
-            if _may_have_extension(dst):
+            # Keys of maps like `properties` are names chosen by the author, not extensions. One str.join first:
+            # most objects have no `x-` key.
+            try:
+                maybe = "\0x-" in "\0" + "\0".join(dst)
+            except TypeError:  # a key that is not a string (YAML)
+                maybe = True
+            if maybe:
                 extension_keys.extend((dst, key) for key in dst if isinstance(key, str) and key.startswith("x-"))
         pending.reverse()
         stack.extend(pending)
     return out
-
-
-def _may_have_extension(node: dict[str, Any]) -> bool:
-    """False only if no key starts with `x-` (a test at C speed; most objects have no extension)."""
-    try:
-        return "\0x-" in "\0" + "\0".join(node)
-    except TypeError:  # a key that is not a string (YAML)
-        return True
 
 
 def _child_owner(prefix: tuple[Any, ...], key: Any, in_list: bool, swagger2: bool) -> Any:
@@ -184,9 +178,9 @@ def _child_owner(prefix: tuple[Any, ...], key: Any, in_list: bool, swagger2: boo
 def _index(out: Copy, src: dict[str, Any], dst: dict[str, Any], role: str, owner: Owner) -> None:
     """Record a dict (visited in document order) in the lists the repairs read."""
     if isinstance(src.get("$ref"), str) or role == "link":
-        out.refs.append(RefScan(dst, src, owner))
+        out.refs.append((dst, src, owner))
     elif role == "discriminator" and isinstance(src.get("mapping"), dict):
-        out.refs.append(RefScan(dst, src, owner))
+        out.refs.append((dst, src, owner))
     if role == "operation":
         out.operations.append(dst)
     elif role == "pathItem":

@@ -466,8 +466,7 @@ class _Redactor:
         rewrites: list[tuple[dict[str, Any], str, str]] = []
         mappings: list[tuple[dict[str, Any], str, str]] = []
         current_ids: set[str] | None = None
-        for entry in self.index.refs:
-            node = entry.node
+        for node, _, _ in self.index.refs:
             if id(node) in self.detached:
                 continue
             ref = node.get("$ref")
@@ -747,10 +746,10 @@ class _Redactor:
         refs = self.index.refs
         role = self.role
         before = reference_graph(
-            self.original, self.swagger2, ((e.source, role[id(e.node)], e.owner, e.node) for e in refs)
+            self.original, self.swagger2, ((source, role[id(node)], owner, node) for node, source, owner in refs)
         )
         detached = self.detached
-        live = ((e.node, role[id(e.node)], e.owner, None) for e in refs if id(e.node) not in detached)
+        live = ((node, role[id(node)], owner, None) for node, _, owner in refs if id(node) not in detached)
         return before, reference_graph(self.doc, self.swagger2, live)
 
     def _prune_unused(self) -> None:

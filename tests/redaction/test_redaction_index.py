@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from redaction_support import json_body, oas, op, pairs, ref, remove, run, schema_ref, swagger
 
+from specreview.errors import RedactionError
 from specreview.redaction import apply_redactions, check_integrity
 from specreview.redaction._gc import gc_paused
 from specreview.redaction._model import (
@@ -267,3 +268,26 @@ def test_the_collector_is_restored_after_a_pause(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_a_document_deeper_than_the_quick_copy_goes_is_copied_whole() -> None:
+    # Past 10,000 levels the copy starts again, tracking ancestors (a cycle is infinitely deep).
+    leaf: dict[str, Any] = {"end": True}
+    value: dict[str, Any] = leaf
+    for _ in range(10_050):
+        value = {"a": value}
+    doc = oas("3.0.3", paths={"/a": {"get": op()}}, components={"examples": {"Deep": {"value": value}}})
+    out, changes = apply_redactions(doc, remove("/paths/~1a/get/responses/200/description"))
+    assert changes[0].pointer == "/paths/~1a/get/responses/200/description"
+    copied = out["components"]["examples"]["Deep"]["value"]
+    for _ in range(10_050):
+        copied = copied["a"]
+    assert copied == leaf and copied is not leaf
+
+
+def test_a_cycle_is_refused_after_the_quick_copy_gives_up() -> None:
+    loop: dict[str, Any] = {"type": "object"}
+    loop["properties"] = {"again": loop}
+    doc = oas("3.0.3", paths={}, components={"schemas": {"Loop": loop}})
+    with pytest.raises(RedactionError, match="recursive structure"):
+        apply_redactions(doc, [])
