@@ -215,7 +215,8 @@ def child_role(role: str, key: Any, value: Any, in_list: bool = False) -> str:
 # How a container's children get their roles, decided once per container instead of once per child (the walks
 # over a 20 MB document visit a million containers): (constant role or None, fixed fields, whether `x-` keys
 # are extensions). With a constant, every child has it (an `x-` key: EXT when the flag is set); without,
-# `fields.get(key)`, else EXT for an `x-` key, else ANY. See `plan_child_role`; equal to `child_role`.
+# `fields.get(key)`, else EXT for an `x-` key, else ANY (`schemaList` for a schema's list `items`). The
+# walks inline this (iter_roles, the redactor's copy); tests compare both with `child_role`.
 ChildPlan = tuple[str | None, dict[str, str], bool]
 _PLANS: dict[tuple[str, bool], ChildPlan] = {}
 
@@ -234,19 +235,6 @@ def child_plan(role: str, in_list: bool) -> ChildPlan:
             plan = (None, _OBJECT_FIELDS.get(role, {}), True)
         _PLANS[(role, in_list)] = plan
     return plan
-
-
-def plan_child_role(plan: ChildPlan, key: Any, value: Any) -> str:
-    """`child_role` through a plan (the walks inline this; kept as the reference the tests compare)."""
-    const, fields, extensible = plan
-    if const is not None:
-        return EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
-    crole = fields.get(key)
-    if crole is None:
-        return EXT if isinstance(key, str) and key.startswith("x-") else ANY
-    if crole == "schema" and key == "items" and isinstance(value, list):
-        return "schemaList"  # tuple validation (draft 4 / Swagger 2.0 style)
-    return crole
 
 
 def is_container(value: Any) -> bool:

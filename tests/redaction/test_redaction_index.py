@@ -3,6 +3,7 @@ graph built from recorded holders, the order pruning reports in, shared (aliased
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 from typing import Any
@@ -12,6 +13,7 @@ from redaction_support import json_body, oas, op, pairs, ref, remove, run, schem
 
 from specreview.errors import RedactionError
 from specreview.redaction import apply_redactions, check_integrity
+from specreview.redaction._copy import copy_document
 from specreview.redaction._gc import gc_paused
 from specreview.redaction._model import (
     _OBJECT_FIELDS,
@@ -20,8 +22,10 @@ from specreview.redaction._model import (
     EXT,
     LIST_ITEMS,
     MAP_VALUES,
-    child_plan,
     child_role,
+    children,
+    is_container,
+    iter_roles,
 )
 
 
@@ -236,20 +240,95 @@ _KEYS: list[Any] = sorted(
 ) + [0, 1, True]
 
 
+def _reference_roles(data: Any, root_role: str = "doc") -> list[tuple[Any, str]]:
+    """Every container with its role through `child_role`, in document order: the walk before role plans."""
+    out = []
+    stack = [(data, root_role)]
+    while stack:
+        node, role = stack.pop()
+        out.append((node, role))
+        in_list = isinstance(node, list)
+        kids = [(v, child_role(role, k, v, in_list)) for k, v in children(node) if is_container(v)]
+        stack.extend(reversed(kids))
+    return out
+
+
 @pytest.mark.parametrize("role", _ROLES)
-def test_role_plans_give_child_role(role: str) -> None:
-    for value in ({}, []):
-        for in_list, keys in ((False, _KEYS), (True, [0, 1, 2])):
-            const, fields, extensible = child_plan(role, in_list)
-            for key in keys:
-                want = child_role(role, key, value, in_list)
-                if const is not None:
-                    got = EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
-                else:
-                    got = fields.get(key) or (EXT if isinstance(key, str) and key.startswith("x-") else ANY)
-                    if got == "schema" and key == "items" and isinstance(value, list):
-                        got = "schemaList"
-                assert got == want, (role, key, type(value).__name__, in_list)
+def test_iter_roles_gives_child_role(role: str) -> None:
+    for value in ({}, [], {"type": "string"}, [{}]):
+        for container in ({k: copy.deepcopy(value) for k in _KEYS}, [value, copy.deepcopy(value)]):
+            got = [(id(node), r) for node, r, _ in iter_roles(container, role)]
+            assert got == [(id(node), r) for node, r in _reference_roles(container, role)], type(container)
+
+
+def _rich_document() -> dict[str, Any]:
+    items_list = {"type": "array", "items": [{"type": "string"}, schema_ref("Pet")]}
+    return oas(
+        "3.1.0",
+        paths={
+            "x-paths-extension": {"get": {"not": "an operation"}},
+            "/pets/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {
+                    "tags": ["pets"],
+                    "security": [{"key": []}],
+                    "callbacks": {"cb": {"{$url}": {"post": op(items_list)}, "x-cb": {"v": [1]}}},
+                    "responses": {
+                        "200": {
+                            **json_body(schema_ref("Pet")),
+                            "links": {"self": {"operationId": "x", "parameters": {"id": {"a": 1}}}},
+                            "headers": {"H": {"schema": {"type": "integer"}, "examples": {"e": {"value": {"k": 1}}}}},
+                        },
+                        "x-responses-extension": {"description": {"k": "v"}},
+                    },
+                    "x-vendor": {"schema": {"properties": {"a": {}}}},
+                },
+            },
+        },
+        webhooks={"hook": {"post": op({"type": "object", "prefixItems": [{"type": "string"}]})}},
+        components={
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {"kind": {"type": "string"}, "items": {"type": "array", "items": {}}},
+                    "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}},
+                    "example": {"properties": {"x": {}}},
+                },
+                "Cat": {"allOf": [schema_ref("Pet"), {"$defs": {"D": {"items": [{}]}}}], "required": ["kind"]},
+            },
+            "securitySchemes": {"key": {"type": "oauth2", "flows": {"implicit": {"scopes": {"a": "b"}}}}},
+            "x-components-extension": {"schemas": {"N": {}}},
+        },
+        tags=[{"name": "pets", "externalDocs": {"url": "u"}}],
+        servers=[{"url": "https://{h}", "variables": {"h": {"default": "x", "enum": ["x"]}}}],
+    )
+
+
+def _swagger_document() -> dict[str, Any]:
+    return swagger(
+        paths={
+            "/a": {
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "type": "array", "items": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/D"}, "examples": {}}},
+                }
+            }
+        },
+        definitions={"D": {"type": "object", "properties": {"e": {"type": "array", "items": [{}]}}}},
+        parameters={"P": {"name": "p", "in": "query", "type": "string"}},
+        securityDefinitions={"k": {"type": "oauth2", "scopes": {"a": "b"}}},
+    )
+
+
+@pytest.mark.parametrize("make", [_rich_document, _swagger_document])
+def test_the_copy_gives_each_container_its_child_role(make: Any) -> None:
+    doc = make()
+    copied = copy_document(doc, "swagger" in doc)
+    assert json.dumps(copied.root) == json.dumps(doc)
+    got = [copied.role[id(node)] for node, _ in _reference_roles(copied.root)]
+    assert got == [role for _, role in _reference_roles(doc)]
+    assert got == [role for _, role, _ in iter_roles(doc)]
 
 
 @pytest.mark.parametrize("enabled", [True, False])
