@@ -10,7 +10,7 @@ whose `x-` keys are extensions), `DATA` (user values: examples, defaults, enums:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -212,6 +212,31 @@ def child_role(role: str, key: Any, value: Any, in_list: bool = False) -> str:
     return child
 
 
+# How a container's children get their roles, decided once per container instead of once per child (the walks
+# over a 20 MB document visit a million containers): (constant role or None, fixed fields, whether `x-` keys
+# are extensions). With a constant, every child has it (an `x-` key: EXT when the flag is set); without,
+# `fields.get(key)`, else EXT for an `x-` key, else ANY (`schemaList` for a schema's list `items`). The
+# walks inline this (iter_roles, the redactor's copy); tests compare both with `child_role`.
+ChildPlan = tuple[str | None, dict[str, str], bool]
+_PLANS: dict[tuple[str, bool], ChildPlan] = {}
+
+
+def child_plan(role: str, in_list: bool) -> ChildPlan:
+    """The plan giving the roles of the children of a container with `role` (a list if `in_list`)."""
+    plan = _PLANS.get((role, in_list))
+    if plan is None:
+        if role in (DATA, EXT):
+            plan = (role, {}, False)
+        elif in_list:
+            plan = (LIST_ITEMS.get(role, ANY), {}, False)
+        elif role in MAP_VALUES:
+            plan = (MAP_VALUES[role], {}, role in EXTENSIBLE_MAPS)
+        else:
+            plan = (None, _OBJECT_FIELDS.get(role, {}), True)
+        _PLANS[(role, in_list)] = plan
+    return plan
+
+
 def is_container(value: Any) -> bool:
     return isinstance(value, (dict, list))
 
@@ -235,15 +260,38 @@ def link_path(link: Link) -> Path:
     return tuple(reversed(keys))
 
 
-def iter_roles(data: Any, root_role: str = "doc") -> Iterator[tuple[Any, str, Link]]:
-    """Every container of `data` with its role and (linked) path, in document order. Iterative."""
+def iter_roles(data: Any, root_role: str = "doc", skip: Collection[str] = ()) -> Iterator[tuple[Any, str, Link]]:
+    """Every container of `data` with its role and (linked) path, in document order. Iterative.
+
+    Nothing below a container whose role is in `skip` is visited (ANY, DATA and EXT subtrees hold only
+    ANY, DATA and EXT containers: a walk looking for other roles can skip them).
+    """
     stack: list[tuple[Any, str, Link]] = [(data, root_role, None)]
     while stack:
         node, role, link = stack.pop()
         yield node, role, link
-        in_list = isinstance(node, list)
-        kids = [(v, child_role(role, k, v, in_list), (link, k)) for k, v in children(node) if is_container(v)]
-        stack.extend(reversed(kids))
+        if role in skip:
+            continue
+        if isinstance(node, list):
+            const = child_plan(role, True)[0]
+            kids = [(v, const, (link, i)) for i, v in enumerate(node) if isinstance(v, (dict, list))]
+        else:
+            const, fields, extensible = child_plan(role, False)
+            kids = []
+            for k, v in node.items():
+                if not isinstance(v, (dict, list)):
+                    continue
+                if const is not None:
+                    crole = EXT if extensible and isinstance(k, str) and k.startswith("x-") else const
+                else:
+                    crole = fields.get(k)  # type: ignore[assignment]
+                    if crole is None:
+                        crole = EXT if isinstance(k, str) and k.startswith("x-") else ANY
+                    elif crole == "schema" and k == "items" and isinstance(v, list):
+                        crole = "schemaList"
+                kids.append((v, crole, (link, k)))
+        kids.reverse()
+        stack.extend(kids)
 
 
 def iter_containers(data: Any) -> Iterator[tuple[Any, Link]]:
@@ -272,6 +320,29 @@ def resolves(data: Any, tokens: list[str]) -> bool:
     except KeyError:
         return False
     return True
+
+
+MISSING: Any = object()
+
+
+def node_at(data: Any, tokens: Sequence[Any] | None, default: Any = None) -> Any:
+    """The node at tokens (str keys, int or numeric-str indexes), or default."""
+    if tokens is None:
+        return default
+    node = data
+    for token in tokens:
+        if isinstance(node, dict):
+            if token not in node:
+                return default
+            node = node[token]
+        elif isinstance(node, list):
+            text = str(token)
+            if not text.isdigit() or int(text) >= len(node):
+                return default
+            node = node[int(text)]
+        else:
+            return default
+    return node
 
 
 def component_key(tokens: list[str] | Path, swagger2: bool) -> tuple[str, ...] | None:

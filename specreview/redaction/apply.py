@@ -15,39 +15,34 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from specreview.document.pointer import parse_pointer, to_pointer
 from specreview.errors import RedactionError
+from specreview.redaction._copy import copy_document
+from specreview.redaction._gc import gc_paused
 from specreview.redaction._model import (
     ANY,
     COMPOSITIONS,
     DATA,
     EXT,
-    EXTENSIBLE_MAPS,
     HTTP_METHODS,
-    MAP_VALUES,
     SWAGGER2_SECTIONS,
-    Link,
     Path,
-    child_role,
-    children,
-    component_key,
     is_container,
     is_extension,
     is_swagger2,
-    link_path,
     local_ref_tokens,
     mapping_target,
     ref_string,
 )
+from specreview.redaction._model import node_at as _get
+from specreview.redaction._refgraph import RefGraph, WalkOrder, reference_graph
 from specreview.redaction.actions import DROP_EXTENSION_RULE, MASK, REPAIR_RULE, Action, Change
 from specreview.redaction.marks import ExtensionFilter
 
 __all__ = ["apply_redactions"]
-
-_EXIT = object()
 
 # Containers removed (with key) when a redaction empties them.
 _DROP_WHEN_EMPTIED = frozenset(
@@ -117,8 +112,9 @@ def apply_redactions(
     """
     if not isinstance(data, dict):
         raise RedactionError("the document is not a mapping")
-    redactor = _Redactor(data)
-    redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
+    with gc_paused():
+        redactor = _Redactor(data)
+        redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
     return redactor.doc, redactor.changes
 
 
@@ -143,61 +139,30 @@ def mask_text(text: str, spans: Collection[str]) -> str:
     return MASK.join(out)
 
 
-class _Graph:
-    """Who references which component: roots (from outside the components) and component -> components."""
-
-    def __init__(self) -> None:
-        self.components: dict[tuple[str, ...], Path] = {}
-        self.roots: set[tuple[str, ...]] = set()
-        self.edges: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
-        # target component -> (linked path of the referencing node, component holding it or None)
-        self.referrers: dict[tuple[str, ...], list[tuple[Link, tuple[str, ...] | None]]] = {}
-
-    def add(self, owner: tuple[str, ...] | None, target: tuple[str, ...], where: Link) -> None:
-        if owner is None:
-            self.roots.add(target)
-        elif owner != target:
-            self.edges.setdefault(owner, set()).add(target)
-        self.referrers.setdefault(target, []).append((where, owner))
-
-    def closure(self, roots: Collection[tuple[str, ...]]) -> set[tuple[str, ...]]:
-        seen = set(roots)
-        stack = list(roots)
-        while stack:
-            for nxt in self.edges.get(stack.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return seen
-
-
 class _Redactor:
     def __init__(self, original: dict[str, Any]) -> None:
         self.original = original
         self.swagger2 = is_swagger2(original)
-        self.parent: dict[int, tuple[Any, Any]] = {}  # id(container) -> (parent, key or original index)
-        self.role: dict[int, str] = {}
-        self.orig_index: dict[int, list[int]] = {}  # id(list) -> original index of each current item
-        self.alive: list[Any] = []  # keeps every copied container alive, so ids stay unique
-        self.removed: set[int] = set()
+        self.index = copy_document(original, self.swagger2)
+        self.doc: dict[str, Any] = self.index.root
+        self.parent = self.index.parent  # id(container) -> (parent, key or original index)
+        self.role = self.index.role
+        # id(list) -> original index of each current item; made when the first item is removed (else: identity)
+        self.orig_index: dict[int, list[int]] = {}
+        # Every removed container and everything below it: `_attached` is a set lookup, not a climb to the root.
+        self.detached: set[int] = set()
         self.removed_at: dict[Path, str] = {}  # original path -> rule, for every removal
         self.touched: dict[int, tuple[Any, str]] = {}  # containers something was removed from
         self.changes: list[Change] = []
-        self.extension_keys: list[tuple[dict[str, Any], str]] = []  # (copied object, `x-` key), found while copying
-        self.doc: dict[str, Any] = self._copy(original)
         self.sections: set[int] = set()
         self.had_operations: set[int] = set()
         self.had_responses: set[int] = set()
-        self.tag_users: dict[str, list[Path]] = {}
-        self.operation_ids: dict[str, Path] = {}
+        # Operations as loaded, by tag and by operationId; their original paths are only needed for a removal.
+        self.tag_users: dict[str, list[dict[str, Any]]] = {}
+        self.operation_ids: dict[str, dict[str, Any]] = {}
         self._survey()
 
     # -- copy and bookkeeping ------------------------------------------------------------------
-
-    def _register(self, node: Any, role: str, parent: Any, key: Any) -> None:
-        self.alive.append(node)
-        self.parent[id(node)] = (parent, key)
-        self.role[id(node)] = role
 
     def orig_path(self, node: Any) -> Path:
         """Where a copied container was in the original document (parents keep original keys and indexes)."""
@@ -208,42 +173,6 @@ class _Redactor:
                 return tuple(reversed(keys))
             keys.append(key)
             node = parent
-
-    def _copy(self, original: dict[str, Any]) -> dict[str, Any]:
-        root: dict[str, Any] = {}
-        self._register(root, "doc", None, None)
-        stack: list[Any] = [(original, root, "doc")]
-        active: set[int] = set()
-        while stack:
-            item = stack.pop()
-            if item[0] is _EXIT:
-                active.discard(item[1])
-                continue
-            src, dst, role = item
-            active.add(id(src))
-            stack.append((_EXIT, id(src)))
-            in_list = isinstance(src, list)
-            pending = []
-            for key, value in children(src):
-                copied = value
-                if is_container(value):
-                    if id(value) in active:
-                        raise RedactionError("the document contains a recursive structure (a YAML alias to itself)")
-                    copied = {} if isinstance(value, dict) else []
-                    crole = child_role(role, key, value, in_list)
-                    self._register(copied, crole, dst, key)
-                    pending.append((value, copied, crole))
-                if in_list:
-                    dst.append(copied)
-                else:
-                    dst[key] = copied
-            if in_list:
-                self.orig_index[id(dst)] = list(range(len(dst)))
-            elif role not in (DATA, EXT) and (role not in MAP_VALUES or role in EXTENSIBLE_MAPS):
-                # Keys of maps like `properties` are names chosen by the author, not extensions.
-                self.extension_keys.extend((dst, key) for key in dst if is_extension(key))
-            stack.extend(reversed(pending))
-        return root
 
     def _survey(self) -> None:
         """Facts about the document before redaction that the repairs compare against."""
@@ -256,41 +185,39 @@ class _Redactor:
             for section, value in doc["components"].items():
                 if isinstance(value, dict) and not is_extension(section):
                     self.sections.add(id(value))
-        for node in self._iter_current():
-            role = self.role_of(node)
-            if role == "pathItem" and isinstance(node, dict) and any(k in HTTP_METHODS for k in node):
+        for node in self.index.path_items:
+            if any(k in HTTP_METHODS for k in node):
                 self.had_operations.add(id(node))
-            elif role == "operation" and isinstance(node, dict):
-                if isinstance(node.get("responses"), dict) and node["responses"]:
-                    self.had_responses.add(id(node))
-                if isinstance(node.get("operationId"), str):
-                    self.operation_ids[node["operationId"]] = self.orig_path(node)
-                tags = node.get("tags")
-                if isinstance(tags, list):
-                    for tag in tags:
-                        if isinstance(tag, str):
-                            self.tag_users.setdefault(tag, []).append(self.orig_path(node))
+        for node in self.index.operations:
+            if isinstance(node.get("responses"), dict) and node["responses"]:
+                self.had_responses.add(id(node))
+            if isinstance(node.get("operationId"), str):
+                self.operation_ids[node["operationId"]] = node
+            tags = node.get("tags")
+            if isinstance(tags, list):
+                for tag in tags:
+                    if isinstance(tag, str):
+                        self.tag_users.setdefault(tag, []).append(node)
 
     def role_of(self, node: Any) -> str:
         return self.role.get(id(node), ANY)
 
-    def _iter_current(self) -> Iterator[Any]:
-        """Every container of the current document, in document order."""
-        stack: list[Any] = [self.doc]
+    def _attached(self, node: Any) -> bool:
+        """Whether a copied container is still in the document (no container above it was removed)."""
+        return id(node) not in self.detached and id(node) in self.parent
+
+    def _live(self, nodes: list[Any]) -> list[Any]:
+        """The nodes of an index list still attached, in document order."""
+        detached = self.detached
+        return [node for node in nodes if id(node) not in detached]
+
+    def _detach(self, value: Any) -> None:
+        detached = self.detached
+        stack = [value]
         while stack:
             node = stack.pop()
-            yield node
-            stack.extend(reversed([v for _, v in children(node) if is_container(v)]))
-
-    def _attached(self, node: Any) -> bool:
-        while node is not self.doc:
-            if id(node) in self.removed:
-                return False
-            entry = self.parent.get(id(node))
-            if entry is None or entry[0] is None:
-                return False
-            node = entry[0]
-        return True
+            detached.add(id(node))
+            stack.extend(v for v in (node.values() if isinstance(node, dict) else node) if is_container(v))
 
     def _location(self, node: Any) -> tuple[Any, Any] | None:
         """(parent container, current key or index) of an attached container."""
@@ -308,7 +235,8 @@ class _Redactor:
     def _orig_child(self, container: Any, key: Any) -> Path:
         base = self.orig_path(container)
         if isinstance(container, list):
-            return (*base, self.orig_index[id(container)][key])
+            table = self.orig_index.get(id(container))
+            return (*base, key if table is None else table[key])
         return (*base, key)
 
     def _typed_path(self, tokens: Sequence[str]) -> Path | None:
@@ -366,12 +294,15 @@ class _Redactor:
     def _remove_at(self, container: Any, key: Any, action: str, rule: str) -> None:
         orig = self._orig_child(container, key)
         if isinstance(container, list):
+            table = self.orig_index.get(id(container))
+            if table is None:
+                table = self.orig_index[id(container)] = list(range(len(container)))
             value = container.pop(key)
-            self.orig_index[id(container)].pop(key)
+            table.pop(key)
         else:
             value = container.pop(key)
         if is_container(value):
-            self.removed.add(id(value))
+            self._detach(value)
         self.removed_at[orig] = rule
         self.touched[id(container)] = (container, rule)
         self.changes.append(Change(to_pointer(orig), action, rule))
@@ -490,16 +421,20 @@ class _Redactor:
         container = found[0]
         key: Any = path[-1]
         if isinstance(container, list):
-            table = self.orig_index[id(container)]
-            key = bisect_left(table, key)
-            if key >= len(table) or table[key] != path[-1]:
-                return
+            table = self.orig_index.get(id(container))
+            if table is None:
+                if not isinstance(key, int) or key >= len(container):
+                    return
+            else:
+                key = bisect_left(table, key)
+                if key >= len(table) or table[key] != path[-1]:
+                    return
         elif key not in container:
             return
         self._remove_at(container, key, "remove", action.rule)
 
     def _drop_extensions(self, extensions: ExtensionFilter) -> None:
-        for node, key in self.extension_keys:
+        for node, key in self.index.extension_keys:
             if extensions.drops(key) and key in node and self._attached(node):
                 self._remove_at(node, key, "drop-extension", DROP_EXTENSION_RULE)
 
@@ -531,8 +466,8 @@ class _Redactor:
         rewrites: list[tuple[dict[str, Any], str, str]] = []
         mappings: list[tuple[dict[str, Any], str, str]] = []
         current_ids: set[str] | None = None
-        for node in self._iter_current():
-            if not isinstance(node, dict):
+        for node, _, _ in self.index.refs:
+            if id(node) in self.detached:
                 continue
             ref = node.get("$ref")
             if isinstance(ref, str):
@@ -555,7 +490,7 @@ class _Redactor:
                     if current_ids is None:
                         current_ids = self._current_operation_ids()
                     if op_id not in current_ids:
-                        dangling.append((node, self._cause(self.operation_ids[op_id])))
+                        dangling.append((node, self._cause(self.orig_path(self.operation_ids[op_id]))))
             elif role == "discriminator" and isinstance(node.get("mapping"), dict):
                 for name, value in node["mapping"].items():
                     tokens = mapping_target(value, self.original, self.swagger2)
@@ -585,8 +520,8 @@ class _Redactor:
     def _current_operation_ids(self) -> set[str]:
         return {
             node["operationId"]
-            for node in self._iter_current()
-            if self.role_of(node) == "operation" and isinstance(node, dict) and isinstance(node.get("operationId"), str)
+            for node in self._live(self.index.operations)
+            if isinstance(node.get("operationId"), str)
         }
 
     def _remove_referrer(self, node: Any, rule: str) -> bool:
@@ -747,9 +682,7 @@ class _Redactor:
     def _repair_inherited_required(self) -> bool:
         """`required` names defined only through `allOf` whose definition the redaction removed."""
         changed = False
-        for node in list(self._iter_current()):
-            if self.role_of(node) != "schema" or not isinstance(node, dict):
-                continue
+        for node in self._live(self.index.inherited_required):
             required = node.get("required")
             if not isinstance(required, list) or "allOf" not in node:
                 continue
@@ -784,11 +717,8 @@ class _Redactor:
         if not gone:
             return
         found: list[tuple[dict[str, Any], str]] = []
-        for node in self._iter_current():
-            if self.role_of(node) == "nameMap" and isinstance(node, dict):
-                entry = self.parent.get(id(node))
-                if entry is not None and self.role_of(entry[0]) == "securityList":
-                    found.extend((node, name) for name in node if name in gone)
+        for node in self._live(self.index.security_requirements):
+            found.extend((node, name) for name in node if name in gone)
         for node, name in found:
             self._remove_at(node, name, "remove-security", self._cause(gone[name]))
 
@@ -797,70 +727,34 @@ class _Redactor:
         if not isinstance(tags, list) or not self.tag_users:
             return
         used_now: set[str] = set()
-        for node in self._iter_current():
-            if self.role_of(node) == "operation" and isinstance(node, dict) and isinstance(node.get("tags"), list):
+        for node in self._live(self.index.operations):
+            if isinstance(node.get("tags"), list):
                 used_now.update(t for t in node["tags"] if isinstance(t, str))
         for i in range(len(tags) - 1, -1, -1):
             tag = tags[i]
             name = tag.get("name") if isinstance(tag, dict) else None
             if isinstance(name, str) and name in self.tag_users and name not in used_now:
-                rule = next(
-                    (r for r in map(self._cause, self.tag_users[name]) if r != REPAIR_RULE),
-                    REPAIR_RULE,
-                )
+                causes = (self._cause(self.orig_path(user)) for user in self.tag_users[name])
+                rule = next((r for r in causes if r != REPAIR_RULE), REPAIR_RULE)
                 self._remove_at(tags, i, "remove-tag", rule)
 
     # -- unused components ---------------------------------------------------------------------
 
-    def _graph(self, data: dict[str, Any]) -> _Graph:
-        graph = _Graph()
-        stack: list[tuple[Any, str, Link, int, tuple[str, ...] | None]] = [(data, "doc", None, 0, None)]
-        while stack:
-            node, role, link, depth, owner = stack.pop()
-            if isinstance(node, dict):
-                targets: list[Any] = []
-                if isinstance(node.get("$ref"), str):
-                    targets.append(local_ref_tokens(node["$ref"]))
-                if role == "link" and isinstance(node.get("operationRef"), str):
-                    targets.append(local_ref_tokens(node["operationRef"]))
-                if role == "discriminator" and isinstance(node.get("mapping"), dict):
-                    targets.extend(mapping_target(v, data, self.swagger2) for v in node["mapping"].values())
-                for tokens in targets:
-                    key = component_key(tokens, self.swagger2) if tokens is not None else None
-                    if key is not None and _get(data, key, _MISSING) is not _MISSING:
-                        graph.add(owner, key, link)
-            in_list = isinstance(node, list)
-            for k, v in children(node):
-                if not is_container(v):
-                    continue
-                clink = (link, k)
-                cowner = owner
-                if owner is None and not in_list and depth < 3:
-                    cpath = link_path(clink)
-                    key = component_key(cpath, self.swagger2)
-                    if key is not None and len(key) == len(cpath):
-                        cowner = key
-                        graph.components[key] = cpath
-                stack.append((v, child_role(role, k, v, in_list), clink, depth + 1, cowner))
-        # Polymorphism: a schema that extends (allOf) a schema with a discriminator is one of its variants.
-        for key in graph.components:
-            if key[-2] not in ("schemas", "definitions"):
-                continue
-            schema = _get(data, key)
-            all_of = schema.get("allOf") if isinstance(schema, dict) else None
-            for item in all_of if isinstance(all_of, list) else ():
-                ref = item.get("$ref") if isinstance(item, dict) else None
-                tokens = local_ref_tokens(ref) if isinstance(ref, str) else None
-                base = component_key(tokens, self.swagger2) if tokens is not None else None
-                base_schema = _get(data, base) if base is not None else None
-                if base is not None and isinstance(base_schema, dict) and "discriminator" in base_schema:
-                    graph.edges.setdefault(base, set()).add(key)
-        return graph
+    def _graphs(self) -> tuple[RefGraph, RefGraph]:
+        """The reference graph of the input (its holders' original values, every referrer kept) and of the
+        output (the holders still attached, their current values)."""
+        refs = self.index.refs
+        role = self.role
+        before = reference_graph(
+            self.original, self.swagger2, ((source, role[id(node)], owner, node) for node, source, owner in refs)
+        )
+        detached = self.detached
+        live = ((node, role[id(node)], owner, None) for node, _, owner in refs if id(node) not in detached)
+        return before, reference_graph(self.doc, self.swagger2, live)
 
     def _prune_unused(self) -> None:
-        before = self._graph(self.original)
+        before, after = self._graphs()
         reachable_before = before.closure(before.roots)
-        after = self._graph(self.doc)
         # Components unused already before the redaction are kept, and so is all they use.
         roots = after.roots | {key for key in after.components if key not in reachable_before}
         reachable_after = after.closure(roots)
@@ -868,13 +762,19 @@ class _Redactor:
         if not prune:
             return
         causes: dict[tuple[str, ...], str] = {}
+        order = WalkOrder(self.original)
+        referrers: dict[tuple[str, ...], list[tuple[Path, tuple[str, ...] | None]]] = {}
+        for key in prune:
+            # Original paths, tried in the order the former walk found them (it decides which rule is reported).
+            found = [(self.orig_path(node), owner) for node, owner in before.referrers.get(key, ())]
+            referrers[key] = sorted(found, key=lambda item: order.key(item[0]))
         pending = set(prune)
         progress = True
         while pending and progress:
             progress = False
             for key in list(pending):
-                for where, owner in before.referrers.get(key, ()):
-                    rule = self._cause(link_path(where))
+                for where, owner in referrers[key]:
+                    rule = self._cause(where)
                     if rule == REPAIR_RULE and owner is not None:
                         rule = causes.get(owner, REPAIR_RULE)
                     if rule != REPAIR_RULE:
@@ -886,29 +786,6 @@ class _Redactor:
             section = _get(self.doc, key[:-1])
             if isinstance(section, dict) and key[-1] in section:
                 self._remove_at(section, key[-1], "prune-unused", causes.get(key, REPAIR_RULE))
-
-
-_MISSING = object()
-
-
-def _get(data: Any, tokens: Sequence[Any] | None, default: Any = None) -> Any:
-    """The node at tokens (str keys, int or numeric-str indexes), or default."""
-    if tokens is None:
-        return default
-    node = data
-    for token in tokens:
-        if isinstance(node, dict):
-            if token not in node:
-                return default
-            node = node[token]
-        elif isinstance(node, list):
-            text = str(token)
-            if not text.isdigit() or int(text) >= len(node):
-                return default
-            node = node[int(text)]
-        else:
-            return default
-    return node
 
 
 def _defined_properties(schema: Any, doc: Any) -> set[str]:

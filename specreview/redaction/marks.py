@@ -13,7 +13,8 @@ from collections.abc import Collection, Iterable
 from fnmatch import fnmatchcase
 from typing import Any
 
-from specreview.redaction._model import Path, iter_roles, link_path
+from specreview.redaction._gc import gc_paused
+from specreview.redaction._model import ANY, DATA, EXT, Path, iter_roles, link_path
 
 # Extensions whose values describe the backend behind the API, not the API: integration targets (Lambda ARNs,
 # upstream URLs, IAM roles), server-side controller modules. Dropped by default; `--keep-extensions` keeps them.
@@ -72,11 +73,14 @@ def marked_nodes(data: Any, flags: Iterable[str] = ("x-internal",)) -> list[Path
     """Paths of the nodes to remove because they carry one of `flags` set to true, outermost first."""
     names = tuple(flags)
     found: list[Path] = []
-    for node, role, link in iter_roles(data):
-        if role not in _REMOVABLE or not isinstance(node, dict) or link is None:
-            continue
-        if any(node.get(name) is True for name in names):
-            found.append(_removal_target(link_path(link)))
+    with gc_paused():
+        # Below ANY, DATA and EXT containers there are only more of them: examples and vendor data are not walked.
+        for node, role, link in iter_roles(data, skip=(ANY, DATA, EXT)):
+            if role in _REMOVABLE and isinstance(node, dict) and link is not None:
+                for name in names:
+                    if node.get(name) is True:
+                        found.append(_removal_target(link_path(link)))
+                        break
     return found
 
 
