@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from specreview.document.pointer import to_pointer
-from specreview.redaction._gc import gc_paused
+from specreview.gc_pause import gc_paused
 from specreview.redaction._model import (
     Link,
     is_swagger2,

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from fnmatch import fnmatchcase
 from typing import Any
 
-from specreview.redaction._gc import gc_paused
+from specreview.gc_pause import gc_paused
 from specreview.redaction._model import ANY, DATA, EXT, Path, iter_roles, link_path
 
 # Extensions whose values describe the backend behind the API, not the API: integration targets (Lambda ARNs,

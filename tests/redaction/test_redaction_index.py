@@ -12,9 +12,9 @@ import pytest
 from redaction_support import json_body, oas, op, pairs, ref, remove, run, schema_ref, swagger
 
 from specreview.errors import RedactionError
+from specreview.gc_pause import gc_paused
 from specreview.redaction import apply_redactions, check_integrity
 from specreview.redaction._copy import copy_document
-from specreview.redaction._gc import gc_paused
 from specreview.redaction._model import (
     _OBJECT_FIELDS,
     ANY,
