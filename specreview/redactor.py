@@ -7,17 +7,18 @@ rule still fires, or a `$ref` dangles, nothing is written (fail closed).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from specreview.config import Allowances
 from specreview.document.model import Document
-from specreview.document.pointer import Path, resolve_tokens, to_pointer
+from specreview.document.pointer import Path, parse_pointer, resolve_tokens, to_pointer
 from specreview.engine import RawFinding, Review
 from specreview.errors import RedactionError
 from specreview.gc_pause import gc_paused
-from specreview.redaction import Action, Change, apply_redactions, check_integrity
+from specreview.redaction import Action, Change, Redaction, check_integrity, trace_redactions
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
 from specreview.selectors import TEXT_KEYS
@@ -26,6 +27,8 @@ _SERVER_PARTS = ("url", "variables")
 # The rule whose flags (`x-internal`) mark any kind of node for removal, not only what its `given` selects.
 INTERNAL_RULE = "x-internal-marked"
 _IGNORE_KEY = "x-specreview-ignore"
+# Redactions redone when removing parts exposed others (each round can only remove more, so few are needed).
+_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,38 @@ def _ignored(doc: Any, path: Path, rule: Rule) -> bool:
     return False
 
 
+def _check_consistent(original: dict[str, Any], data: dict[str, Any]) -> None:
+    """Only what the redaction broke counts: an input's own inconsistencies are kept as they were (faithful)."""
+    problems = check_integrity(data)
+    if problems:
+        before = set(check_integrity(original))
+        problems = [p for p in problems if p not in before]
+    if problems:
+        raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
+
+
+def _on_input(actions: list[Action], redaction: Redaction) -> list[Action] | None:
+    """Actions planned on the redacted output, pointed at the same nodes of the input; None if one cannot be."""
+    moved = []
+    for action in actions:
+        path = redaction.original_path(_typed(redaction.data, parse_pointer(action.pointer)))
+        if path is None:
+            return None
+        moved.append(dataclasses.replace(action, pointer=to_pointer(path)))
+    return moved
+
+
+def _typed(doc: Any, tokens: Sequence[str]) -> Path:
+    """Pointer tokens as a path: list steps as ints (the tokens of a planned action always resolve)."""
+    path: list[str | int] = []
+    node = doc
+    for token in tokens:
+        step: str | int = int(token) if isinstance(node, list) else token
+        path.append(step)
+        node = node[step]
+    return tuple(path)
+
+
 def _get(doc: Any, path: Path) -> Any:
     try:
         return resolve_tokens(doc, path)
@@ -155,25 +190,32 @@ def _redact(
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
     actions.extend(marked)
-    data, changes = apply_redactions(
-        document.data,
-        actions,
-        drop_extensions=(*INFRASTRUCTURE_EXTENSIONS, *drop_extensions),
-        keep_extensions=keep_extensions,
-    )
-    # Only what the redaction broke counts: an input's own inconsistencies are kept as they were (faithful).
-    problems = check_integrity(data)
-    if problems:
-        before = set(check_integrity(document.data))
-        problems = [p for p in problems if p not in before]
-    if problems:
-        raise RedactionError(f"redacted output would be inconsistent, nothing written: {problems[0]}")
-    output = Review(Document(document.source, data, document.format), allow, judged=verdicts)
-    residue = [r.finding for r in output.run(redacting, locate="none")]
+    for _ in range(_ROUNDS):
+        redaction = trace_redactions(
+            document.data,
+            actions,
+            drop_extensions=(*INFRASTRUCTURE_EXTENSIONS, *drop_extensions),
+            keep_extensions=keep_extensions,
+        )
+        data = redaction.data
+        _check_consistent(document.data, data)
+        output = Review(Document(document.source, data, document.format), allow, judged=verdicts)
+        residue = output.run(redacting, locate="none")
+        if not residue:
+            break
+        # Removing parts can expose others: a schema that a removed success response shared with an error
+        # response is now an error model, and its `stack_trace` a leak. Plan those too, on the input (so the
+        # change log keeps pointing into it), and redo the redaction.
+        exposed = _on_input(plan_actions(data, residue, by_id), redaction)
+        if exposed is None or not exposed:
+            break
+        actions.extend(exposed)
+        findings.extend(residue)
     if residue:
-        first = residue[0]
+        first = residue[0].finding
         more = f" (and {len(residue) - 1} more)" if len(residue) > 1 else ""
         raise RedactionError(f"redaction left {first.rule} at {first.pointer}{more}; nothing written")
+    changes = redaction.changes
     reported = {r.finding.pointer for r in findings}
     redacted = len(findings) + sum(1 for a in marked if a.pointer not in reported)
     return RedactionResult(data, changes, findings, redacted)

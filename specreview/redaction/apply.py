@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from specreview.document.pointer import parse_pointer, to_pointer
 from specreview.errors import RedactionError
+from specreview.gc_pause import gc_paused
 from specreview.redaction._copy import copy_document
-from specreview.redaction._gc import gc_paused
 from specreview.redaction._model import (
     ANY,
     COMPOSITIONS,
@@ -110,12 +111,38 @@ def apply_redactions(
     Raises RedactionError for an action that cannot be applied (removing the root, masking a non-string,
     a malformed pointer) or a self-referencing (YAML alias) structure.
     """
+    redaction = trace_redactions(data, actions, drop_extensions=drop_extensions, keep_extensions=keep_extensions)
+    return redaction.data, redaction.changes
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """A redacted copy, its changes, and the way back from its paths to the input's."""
+
+    data: dict[str, Any]
+    changes: list[Change]
+    _redactor: _Redactor = field(repr=False, compare=False)
+
+    def original_path(self, path: Path) -> Path | None:
+        """Where the node at `path` in the copy was in the input (list items shift when earlier ones are
+        removed; keys never change); None when `path` does not resolve in the copy."""
+        return self._redactor.original_of(path)
+
+
+def trace_redactions(
+    data: dict[str, Any],
+    actions: Sequence[Action],
+    *,
+    drop_extensions: Collection[str] = (),
+    keep_extensions: Collection[str] = (),
+) -> Redaction:
+    """apply_redactions, keeping what it takes to map the output's paths back to the input's."""
     if not isinstance(data, dict):
         raise RedactionError("the document is not a mapping")
     with gc_paused():
         redactor = _Redactor(data)
         redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
-    return redactor.doc, redactor.changes
+    return Redaction(redactor.doc, redactor.changes, redactor)
 
 
 def mask_text(text: str, spans: Collection[str]) -> str:
@@ -231,6 +258,24 @@ class _Redactor:
                     return container, i
             return None
         return (container, key) if container.get(key) is node else None
+
+    def original_of(self, path: Path) -> Path | None:
+        """The original path of the node at a path of the current document, or None if there is none."""
+        container: Any = self.doc
+        for token in path[:-1]:
+            try:
+                container = container[token]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not path:
+            return ()
+        key = path[-1]
+        if isinstance(container, list):
+            if not isinstance(key, int) or not 0 <= key < len(container):
+                return None
+        elif not isinstance(container, dict) or key not in container:
+            return None
+        return self._orig_child(container, key)
 
     def _orig_child(self, container: Any, key: Any) -> Path:
         base = self.orig_path(container)
