@@ -150,7 +150,8 @@ class Review:
         if cached is None:
             if len(rule.selectors) == 1 and rule.selectors[0].alias is not None:
                 # An alias never selects a node twice; only several selectors, or JSONPath, can.
-                cached = [cand for cand in self._candidates(rule.selectors[0]) if self._flow_ok(rule, cand)]
+                cands = self._candidates(rule.selectors[0])
+                cached = [c for c in cands if self._flow_ok(rule, c)] if rule.where.flow else list(cands)
             else:
                 cached = []
                 seen: set[Path] = set()
@@ -158,7 +159,7 @@ class Review:
                     for cand in self._candidates(selector):
                         if cand.path not in seen:
                             seen.add(cand.path)
-                            if self._flow_ok(rule, cand):
+                            if not rule.where.flow or self._flow_ok(rule, cand):
                                 cached.append(cand)
             self._selections[key] = cached
         return cached
@@ -167,9 +168,15 @@ class Review:
         key = (tuple(s.source for s in rule.selectors), rule.where.flow)
         cached = self._selection_leaf_cache.get(key)
         if cached is None:
-            cached = self._selection_leaf_cache[key] = [
-                leaf for cand in self._selection(rule) for leaf in self._leaves(cand)
-            ]
+            cached = self._selection_leaf_cache[key] = []
+            for cand in self._selection(rule):
+                path, value = cand.path, cand.value
+                if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
+                    # Prose (tens of thousands of descriptions) has no field; its name is only needed for a
+                    # finding. A one-leaf list is cheaper to make again than to look up.
+                    cached.append((path, value, None, None, True))
+                else:
+                    cached.extend(self._leaves(cand))
         return cached
 
     def _candidates(self, selector: Selector) -> list[Candidate]:
@@ -251,13 +258,9 @@ class Review:
         the same nodes, so each node's leaves are kept."""
         cached = self._leaf_cache.get(cand.path)
         if cached is None:
-            path, value = cand.path, cand.value
-            if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
-                # Prose (tens of thousands of descriptions) has no field; its name is only needed for a finding.
-                cached = [(path, value, None, None, True)]
-            else:
-                cached = _string_leaves(path, value, self._find_field_name(path))
-            self._leaf_cache[path] = cached
+            cached = self._leaf_cache[cand.path] = _string_leaves(
+                cand.path, cand.value, self._find_field_name(cand.path)
+            )
         return cached
 
     def _detect(self, match: Match, text: str, ctx: ValueContext, options: dict[str, Any]) -> Iterator[Hit]:
