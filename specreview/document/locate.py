@@ -11,6 +11,7 @@ import bisect
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from specreview.document.pointer import parse_pointer
 from specreview.document.yaml12 import MarkTree, unpack_mark
@@ -33,6 +34,10 @@ def _tokens(pointer: str) -> Tokens | None:
         return tuple(parse_pointer(pointer))
     except ValueError:
         return None
+
+
+# The trie entry that marks a wanted path (tokens are strings, so it cannot clash with one).
+_WANTED = object()
 
 
 class _Locator:
@@ -125,13 +130,20 @@ class JsonLocator(_Locator):
         if () in wanted:
             first = _NON_SPACE.search(self._text)
             offsets[()] = first.start() if first else 0
-        # Only containers on the way to a wanted path are followed; any other container is skipped by
-        # counting brackets until it closes.
-        prefixes = {path[:i] for path in wanted for i in range(len(path))}
+        # The wanted paths as a trie of tokens: each followed container keeps its trie node, so telling
+        # whether a member is wanted or on the way to one is a dict lookup by its key, not a path built
+        # and hashed (a JSON report locates tens of thousands of findings).
+        trie: dict[Any, Any] = {}
+        for wanted_path in wanted:
+            node = trie
+            for token in wanted_path:
+                node = node.setdefault(token, {})
+            node[_WANTED] = wanted_path
         remaining = len(wanted) - len(offsets) if not self._scan_all else -1
-        path: list[str] = []  # the path of the innermost followed container
-        # One entry per followed container: [is_object, expecting a key (objects) / index of the next item (arrays)]
-        stack: list[list] = []
+        # One entry per followed container: [is_object, expecting a key (objects) / index of the next item
+        # (arrays), its trie node]. Only containers on the way to a wanted path are followed; any other is
+        # skipped by counting brackets until it closes.
+        stack: list[list[Any]] = []
         key = ""
         key_offset = 0
         text = self._text
@@ -146,8 +158,6 @@ class JsonLocator(_Locator):
             first = token[0]
             if first == "}" or first == "]":
                 stack.pop()
-                if path:
-                    path.pop()
                 continue
             if first == ",":
                 frame = stack[-1]
@@ -161,19 +171,19 @@ class JsonLocator(_Locator):
                 key_offset = match.start()
                 continue
             # A value starts here.
-            child: Tokens = ()
             if stack:
-                is_object, index = stack[-1]
-                child = (*path, key if is_object else str(index))
-                if child in wanted:
-                    if child not in offsets:
+                is_object, index, node = stack[-1]
+                sub = node.get(key if is_object else str(index))
+                if sub is not None and _WANTED in sub:
+                    found = sub[_WANTED]
+                    if found not in offsets:
                         remaining -= 1
-                    offsets[child] = key_offset if is_object else match.start()
+                    offsets[found] = key_offset if is_object else match.start()
+            else:
+                sub = trie
             if first == "{" or first == "[":
-                if child in prefixes:
-                    if stack:
-                        path.append(child[-1])
-                    stack.append([first == "{", True if first == "{" else 0])
+                if sub is not None and len(sub) > (_WANTED in sub):  # on the way to a wanted path
+                    stack.append([first == "{", True if first == "{" else 0, sub])
                 else:
                     pos = _skip_container(text, pos)
         return offsets
