@@ -207,7 +207,7 @@ def _redact(
         # response is now an error model, and its `stack_trace` a leak. Plan those too, on the input (so the
         # change log keeps pointing into it), and redo the redaction.
         exposed = _on_input(plan_actions(data, residue, by_id), redaction)
-        if exposed is None or not exposed:
+        if not exposed:  # nothing more to plan, or a finding that cannot be mapped back: fail closed below
             break
         actions.extend(exposed)
         findings.extend(residue)
