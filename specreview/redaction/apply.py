@@ -817,7 +817,9 @@ class _Redactor:
         progress = True
         while pending and progress:
             progress = False
-            for key in list(pending):
+            # In a fixed order (the components' order), not set order: which rule a component reached only
+            # through other pruned ones is blamed on must not depend on PYTHONHASHSEED.
+            for key in [key for key in prune if key in pending]:
                 for where, owner in referrers[key]:
                     rule = self._cause(where)
                     if rule == REPAIR_RULE and owner is not None:
