@@ -13,7 +13,6 @@ from typing import Any
 
 from specreview.errors import RedactionError
 from specreview.redaction._model import (
-    ANY,
     DATA,
     EXT,
     EXTENSIBLE_MAPS,
@@ -21,6 +20,7 @@ from specreview.redaction._model import (
     SWAGGER2_SECTIONS,
     child_plan,
     component_key,
+    planned_role,
 )
 
 __all__ = ["Copy", "Owner", "RefScan", "copy_document"]
@@ -132,15 +132,7 @@ def _copy(original: dict[str, Any], swagger2: bool, track_ancestors: bool) -> Co
                 raise RedactionError("the document contains a recursive structure (a YAML alias to itself)")
             copied: Any = {} if isinstance(value, dict) else []
             dst[key] = copied
-            # The child's role: `child_role(role, key, value, in_list)` through the container's plan.
-            if const is not None:
-                crole = EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
-            else:
-                crole = fields.get(key)  # type: ignore[assignment]
-                if crole is None:
-                    crole = EXT if isinstance(key, str) and key.startswith("x-") else ANY
-                elif crole == "schema" and key == "items" and isinstance(value, list):
-                    crole = "schemaList"
+            crole = planned_role(const, fields, extensible, key, value)
             cid = id(copied)
             parent[cid] = (dst, key)
             roles[cid] = crole

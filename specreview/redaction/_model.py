@@ -215,8 +215,8 @@ def child_role(role: str, key: Any, value: Any, in_list: bool = False) -> str:
 # How a container's children get their roles, decided once per container instead of once per child (the walks
 # over a 20 MB document visit a million containers): (constant role or None, fixed fields, whether `x-` keys
 # are extensions). With a constant, every child has it (an `x-` key: EXT when the flag is set); without,
-# `fields.get(key)`, else EXT for an `x-` key, else ANY (`schemaList` for a schema's list `items`). The
-# walks inline this (iter_roles, the redactor's copy); tests compare both with `child_role`.
+# `fields.get(key)`, else EXT for an `x-` key, else ANY (`schemaList` for a schema's list `items`):
+# planned_role, which iter_roles and the redactor's copy share; tests compare both walks with `child_role`.
 ChildPlan = tuple[str | None, dict[str, str], bool]
 _PLANS: dict[tuple[str, bool], ChildPlan] = {}
 
@@ -260,6 +260,18 @@ def link_path(link: Link) -> Path:
     return tuple(reversed(keys))
 
 
+def planned_role(const: str | None, fields: dict[str, str], extensible: bool, key: Any, value: Any) -> str:
+    """`child_role` through a container's plan (see ChildPlan): what the walks call once per container child."""
+    if const is not None:
+        return EXT if extensible and isinstance(key, str) and key.startswith("x-") else const
+    role = fields.get(key)
+    if role is None:
+        return EXT if isinstance(key, str) and key.startswith("x-") else ANY
+    if role == "schema" and key == "items" and isinstance(value, list):
+        return "schemaList"
+    return role
+
+
 def iter_roles(data: Any, root_role: str = "doc", skip: Collection[str] = ()) -> Iterator[tuple[Any, str, Link]]:
     """Every container of `data` with its role and (linked) path, in document order. Iterative.
 
@@ -281,15 +293,7 @@ def iter_roles(data: Any, root_role: str = "doc", skip: Collection[str] = ()) ->
             for k, v in node.items():
                 if not isinstance(v, (dict, list)):
                     continue
-                if const is not None:
-                    crole = EXT if extensible and isinstance(k, str) and k.startswith("x-") else const
-                else:
-                    crole = fields.get(k)  # type: ignore[assignment]
-                    if crole is None:
-                        crole = EXT if isinstance(k, str) and k.startswith("x-") else ANY
-                    elif crole == "schema" and k == "items" and isinstance(v, list):
-                        crole = "schemaList"
-                kids.append((v, crole, (link, k)))
+                kids.append((v, planned_role(const, fields, extensible, k, v), (link, k)))
         kids.reverse()
         stack.extend(kids)
 
