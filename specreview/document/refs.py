@@ -52,24 +52,26 @@ def kind_of(ref: str) -> str:
     return "file"
 
 
-def ref_holders(data: Any) -> list[dict[str, Any]]:
-    """Every object in `data` with a `$ref` key, each once: the objects `iter_refs` visits, without paths."""
-    holders: list[dict[str, Any]] = []
+def _objects_once(data: Any) -> Iterator[dict[str, Any]]:
+    """Every object in `data`, each once: shared (YAML-aliased) nodes are one object, as iter_refs sees them."""
     stack = [data]
-    seen: set[int] = set()  # shared (YAML-aliased) nodes are one object: visit it once, as iter_refs does
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, dict):
-            if "$ref" in node:
-                holders.append(node)
+            yield node
             node = node.values()
         elif not isinstance(node, list):
             continue
         stack += [v for v in node if isinstance(v, (dict, list))]
-    return holders
+
+
+def ref_holders(data: Any) -> list[dict[str, Any]]:
+    """Every object in `data` with a `$ref` key, each once: the objects `iter_refs` visits, without paths."""
+    return [node for node in _objects_once(data) if "$ref" in node]
 
 
 def iter_refs(data: Any) -> Iterator[RefSite]:
@@ -103,20 +105,12 @@ class _Anchors:
 
     def __contains__(self, name: str) -> bool:
         if self._names is None:
-            self._names = set()
-            stack = [self._data]
-            seen: set[int] = set()
-            while stack:
-                node = stack.pop()
-                if id(node) in seen:
-                    continue
-                seen.add(id(node))
-                if isinstance(node, dict):
-                    for key in ("$anchor", "$dynamicAnchor"):
-                        if isinstance(node.get(key), str):
-                            self._names.add(node[key])
-                    node = node.values()
-                stack.extend(v for v in node if isinstance(v, (dict, list)))
+            self._names = {
+                node[key]
+                for node in _objects_once(self._data)
+                for key in ("$anchor", "$dynamicAnchor")
+                if isinstance(node.get(key), str)
+            }
         return name in self._names
 
 
