@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from specreview.regex_literals import literal_filter
 from specreview.words import split_words
 
 
@@ -93,9 +94,11 @@ def is_placeholder(value: str) -> bool:
 @detector("pattern")
 def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Credential formats from the rule's `options.patterns` (compiled by the rule loader)."""
-    combined = options.get("_patterns_any")
-    if combined is not None and not combined.search(value):
-        return  # one pass of the union rejects almost every string
+    # A string reaches the patterns only if it holds one of their fixed markers (`AKIA`, `eyJ`, `://`) or
+    # matches one of the few without a marker: two C-level searches reject almost every string.
+    markers, unmarked = options.get("_pattern_markers"), options.get("_patterns_unmarked")
+    if (markers is None or not markers.search(value)) and (unmarked is None or not unmarked.search(value)):
+        return
     for pattern in options.get("patterns", ()):
         for match in pattern["regex"].finditer(value):
             span = match.group(0)
@@ -337,7 +340,8 @@ def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
     if "internal_networks" in options:
         prepared["_internal_networks"] = tuple(ipaddress.ip_network(n) for n in options["internal_networks"])
     if "patterns" in options:
-        prepared["_patterns_any"] = re.compile("|".join(f"(?:{p['regex'].pattern})" for p in options["patterns"]))
+        markers, unmarked = literal_filter([p["regex"] for p in options["patterns"]])
+        prepared["_pattern_markers"], prepared["_patterns_unmarked"] = markers, unmarked
     if "test_cards" in options:
         prepared["_test_cards"] = frozenset(re.sub(r"\D", "", str(c)) for c in options["test_cards"])
     return prepared
