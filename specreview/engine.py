@@ -84,6 +84,7 @@ class Review:
         self._leaf_cache: dict[Path, list[Leaf]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
         self._selection_leaf_cache: dict[tuple[Any, ...], list[Leaf]] = {}
+        self._selector_leaf_cache: dict[str, list[Leaf]] = {}
         # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
         # mostly the same strings: it reuses them unless something they depend on differs.
         same = judged is not None and judged.allow == self.allow and judged.own_contact == self.own_contact
@@ -168,16 +169,39 @@ class Review:
         key = (tuple(s.source for s in rule.selectors), rule.where.flow)
         cached = self._selection_leaf_cache.get(key)
         if cached is None:
-            cached = self._selection_leaf_cache[key] = []
-            for cand in self._selection(rule):
-                path, value = cand.path, cand.value
-                if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
-                    # Prose (tens of thousands of descriptions) has no field; its name is only needed for a
-                    # finding. A one-leaf list is cheaper to make again than to look up.
-                    cached.append((path, value, None, None, True))
-                else:
-                    cached.extend(self._leaves(cand))
+            if rule.where.flow:
+                cached = self._leaves_of(self._selection(rule))
+            else:
+                # Value rules select alike but not the same (`#Text` and `#ExampleValue`, with or without
+                # `#ServerUrl`): each selector's leaves are gathered once and shared. A node that two selectors
+                # both select gives its leaves twice; `run` keeps the first finding at each pointer.
+                cached = []
+                for selector in rule.selectors:
+                    cached += self._selector_leaves(selector)
+            self._selection_leaf_cache[key] = cached
         return cached
+
+    def _selector_leaves(self, selector: Selector) -> list[Leaf]:
+        cached = self._selector_leaf_cache.get(selector.source)
+        if cached is None:
+            cands = self._candidates(selector)
+            if selector.alias is None:  # JSONPath can select a node twice (`$..a..b`); an alias never does
+                seen: set[Path] = set()
+                cands = [c for c in cands if c.path not in seen and not seen.add(c.path)]  # type: ignore[func-returns-value]
+            cached = self._selector_leaf_cache[selector.source] = self._leaves_of(cands)
+        return cached
+
+    def _leaves_of(self, cands: list[Candidate]) -> list[Leaf]:
+        leaves: list[Leaf] = []
+        for cand in cands:
+            path, value = cand.path, cand.value
+            if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
+                # Prose (tens of thousands of descriptions) has no field; its name is only needed for a
+                # finding. A one-leaf list is cheaper to make again than to look up.
+                leaves.append((path, value, None, None, True))
+            else:
+                leaves.extend(self._leaves(cand))
+        return leaves
 
     def _candidates(self, selector: Selector) -> list[Candidate]:
         """Aliases are shared by several rules: evaluate each once per document."""
@@ -197,8 +221,7 @@ class Review:
 
     def _is_issued(self, path: Path) -> bool:
         """Returned on success only by POST operations of `paths` (a webhook's POST sends, it doesn't issue)."""
-        ops = self.flows.returning_operations(path)
-        return bool(ops) and all(op[0] == "paths" and op[2] == "post" for op in ops)
+        return self.flows.issued_only_by_post(path)
 
     def _match(self, rule: Rule, cand: Candidate, options: dict[str, Any]) -> Iterator[RawFinding]:
         match = rule.match

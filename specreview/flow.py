@@ -51,35 +51,41 @@ class FlowMap:
     flows: dict[Path, set[str]] = field(default_factory=lambda: defaultdict(set))
     # owner -> owners it references on success paths (reversed for issuance lookups)
     referrers: dict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
-    schema_nodes: set[Path] = field(default_factory=set)
-    _returning: dict[Path, set[Path]] = field(default_factory=dict, repr=False, compare=False)
+    # Every schema node, by path: rules read the nodes themselves, and a path is slow to follow from the root.
+    schema_nodes: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    _issued: dict[Path, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def flows_of(self, path: Path) -> set[str]:
         return self.flows.get(path, set())
 
-    def returning_operations(self, path: Path) -> set[Path]:
-        """Operations (('paths', p, method)) whose success responses reach the owner of `path`."""
+    def issued_only_by_post(self, path: Path) -> bool:
+        """Whether the owner of `path` is returned on success by POST operations of `paths` only (and by one at
+        least): a webhook's POST sends, it does not issue."""
         start = owner_of(path)
         # Findings cluster in a few components, and each lookup walks the referrer graph: remember them.
-        known = self._returning.get(start)
+        known = self._issued.get(start)
         if known is None:
-            known = self._returning[start] = self._operations_reaching(start)
+            known = self._issued[start] = self._only_posts_reach(start)
         return known
 
-    def _operations_reaching(self, start: Path) -> set[Path]:
+    def _only_posts_reach(self, start: Path) -> bool:
+        """A walk up the success-response edges that stops at the first operation other than a POST: on a
+        large document most components are returned by some GET, found a few steps up."""
         seen = {start}
         queue = deque([start])
-        ops: set[Path] = set()
+        any_operation = False
         while queue:
             node = queue.popleft()
             if len(node) == 3 and node[0] in ("paths", "webhooks"):
-                ops.add(node)
+                if node[0] != "paths" or node[2] != "post":
+                    return False
+                any_operation = True
                 continue
             for ref in self.referrers.get(node, ()):
                 if ref not in seen:
                     seen.add(ref)
                     queue.append(ref)
-        return ops
+        return any_operation
 
 
 def owner_of(path: Path) -> Path:
@@ -258,7 +264,7 @@ class _Walker:
         nodes = self.result.schema_nodes
         while self.queue:
             path, schema, flow, owner = self.queue.popleft()
-            nodes.add(path)
+            nodes[path] = schema
             flows[path].add(flow)
             for child_path, child, child_flow in _subschemas(path, schema, flow):
                 self._enqueue(child_path, child, child_flow, owner)
@@ -288,7 +294,7 @@ class _Walker:
             node_path, node = stack.pop()
             if node_path in nodes:
                 continue
-            nodes.add(node_path)
+            nodes[node_path] = node
             stack.extend((p, c) for p, c, _ in _subschemas(node_path, node, "any"))
 
 

@@ -203,9 +203,8 @@ def _descendants(path: Path, node: Any, key: str) -> Iterator[tuple[Path, Any]]:
 
 
 def _schema_properties(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
-    for schema_path in flows.schema_nodes:
-        schema = _at(doc, schema_path)
-        props = schema.get("properties") if isinstance(schema, dict) else None
+    for schema_path, schema in flows.schema_nodes.items():
+        props = schema.get("properties")
         if isinstance(props, dict):
             for name, prop in props.items():
                 yield Candidate((*schema_path, "properties", name), prop, str(name))
@@ -291,13 +290,6 @@ def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidat
                                     yield Candidate((*var_path, "enum", j), option, str(name))
     if isinstance(doc.get("host"), str):  # Swagger 2.0
         yield Candidate(("host",), doc["host"], "host")
-
-
-def _at(doc: Any, path: Path) -> Any:
-    node = doc
-    for token in path:
-        node = node[token]
-    return node
 
 
 _ALIAS_FUNCS = {
