@@ -140,9 +140,12 @@ def _crash(exc: BaseException) -> str:
 
 def run_one(task: tuple[str, str, Settings]) -> dict[str, Any]:
     path, name, settings = task
+    from specreview.gc_pause import gc_paused
+
     outcome = Outcome(name=name, size=os.path.getsize(path))
     try:
-        _run(Path(path), outcome, settings)
+        with gc_paused():  # as every CLI command runs (specreview/cli/app.py)
+            _run(Path(path), outcome, settings)
     except Overtime:
         outcome.status = "timeout"
         outcome.detail = f"over {settings.timeout:g} s in {outcome.phase}"
