@@ -92,6 +92,14 @@ class Review:
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
 
+    def has_extension_set(self, names: Iterable[str]) -> bool | None:
+        """Whether some object holds one of the extensions `names` set to true, from the index built anyway
+        (it has every `x-` key outside name maps, data included); None when a name is no `x-` key."""
+        wanted = set(names)
+        if any(not name.startswith("x-") for name in wanted):
+            return None
+        return any(value is True and path[-1] in wanted for path, value in self.index.extensions)
+
     def verdicts(self) -> Verdicts:
         """What a later review of a derived document may reuse, without keeping this review's indexes alive."""
         return Verdicts(self.allow, self.own_contact, self._memo)

@@ -91,12 +91,16 @@ def _example_residue(doc: dict[str, Any], target: Path, rule_id: str) -> list[Ac
     return out
 
 
-def _marked_actions(doc: dict[str, Any], rule: Rule | None, allow: Allowances | None) -> list[Action]:
-    """Remove every node marked `x-internal: true` (schemas, properties, responses... as well as the paths,
-    operations and parameters the rule itself reports), unless the rule is off, suppressed there or allowed."""
+def _marking_flags(rule: Rule | None) -> tuple[str, ...]:
+    """The flags that mark a node for removal (`x-internal`), none when the rule is off or does not redact."""
     if rule is None or not rule.enabled or rule.redact == "none":
-        return []
-    flags = rule.options.get("flags") or ("x-internal",)
+        return ()
+    return tuple(rule.options.get("flags") or ("x-internal",))
+
+
+def _marked_actions(doc: dict[str, Any], rule: Rule, flags: tuple[str, ...], allow: Allowances | None) -> list[Action]:
+    """Remove every node marked `x-internal: true` (schemas, properties, responses... as well as the paths,
+    operations and parameters the rule itself reports), unless the rule is suppressed there or allowed."""
     allowed = allow.pointers if allow is not None else ()
     actions = []
     for path in marked_nodes(doc, flags):
@@ -186,9 +190,13 @@ def _redact(
     review = Review(document, allow)
     findings = review.run(redacting, locate="none")  # changes name pointers, not lines
     verdicts = review.verdicts()
+    internal = by_id.get(INTERNAL_RULE)
+    flags = _marking_flags(internal)
+    # Most documents mark nothing: the review's index tells without a walk of the whole document by role.
+    any_marks = bool(flags) and review.has_extension_set(flags) is not False
     del review  # its indexes are as large as the document: not kept while the copy and the re-review exist
     actions = plan_actions(document.data, findings, by_id)
-    marked = _marked_actions(document.data, by_id.get(INTERNAL_RULE), allow)
+    marked = _marked_actions(document.data, internal, flags, allow) if internal and any_marks else []
     actions.extend(marked)
     for _ in range(_ROUNDS):
         redaction = trace_redactions(

