@@ -28,6 +28,8 @@ IGNORE_KEY = "x-specreview-ignore"
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
 # The field is None when not worked out yet (prose: see Review._leaves).
 Leaf = tuple[Path, str, Any, str | None, bool]
+# A distinct (text, field, prose) of a selection, with every (path, container) where it occurs.
+Group = tuple[str, str | None, bool, list[tuple[Path, Any]]]
 _CVC_SHAPE = re.compile(r"\d{3,4}")
 Locate = Literal["all", "no-info", "none"]  # which findings get a source position
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
@@ -83,7 +85,7 @@ class Review:
         self._selected: dict[str, list[Candidate]] = {}
         self._leaf_cache: dict[Path, list[Leaf]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
-        self._selection_leaf_cache: dict[tuple[Any, ...], list[Leaf]] = {}
+        self._selection_group_cache: dict[tuple[Any, ...], list[Group]] = {}
         self._selector_leaf_cache: dict[str, list[Leaf]] = {}
         # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
         # mostly the same strings: it reuses them unless something they depend on differs.
@@ -142,7 +144,7 @@ class Review:
         if self.own_contact:
             options["_own_emails"] = self.own_contact
         if rule.match.on in ("value", "text"):
-            for raw in self._match_values(rule, self._selection_leaves(rule), options):
+            for raw in self._match_values(rule, self._selection_groups(rule), options):
                 # Issuance needs a walk up the reference graph: only done for what already matched.
                 if not rule.where.not_issued or not self._is_issued(raw.path):
                     yield raw
@@ -173,20 +175,29 @@ class Review:
             self._selections[key] = cached
         return cached
 
-    def _selection_leaves(self, rule: Rule) -> list[Leaf]:
+    def _selection_groups(self, rule: Rule) -> list[Group]:
+        """A value rule's strings, each distinct (text, field, prose) once with every place it occurs: a large
+        document repeats its strings (Graph: 232,000 leaves, 45,000 distinct), and each rule judges one per
+        group. Rules that select alike share the groups."""
         key = (tuple(s.source for s in rule.selectors), rule.where.flow)
-        cached = self._selection_leaf_cache.get(key)
+        cached = self._selection_group_cache.get(key)
         if cached is None:
             if rule.where.flow:
-                cached = self._leaves_of(self._selection(rule))
+                lists = [self._leaves_of(self._selection(rule))]
             else:
                 # Value rules select alike but not the same (`#Text` and `#ExampleValue`, with or without
                 # `#ServerUrl`): each selector's leaves are gathered once and shared. A node that two selectors
                 # both select gives its leaves twice; `run` keeps the first finding at each pointer.
-                cached = []
-                for selector in rule.selectors:
-                    cached += self._selector_leaves(selector)
-            self._selection_leaf_cache[key] = cached
+                lists = [self._selector_leaves(selector) for selector in rule.selectors]
+            places: dict[tuple[str, str | None, bool], list[tuple[Path, Any]]] = {}
+            for leaves in lists:
+                for path, text, parent, field, prose in leaves:
+                    at = places.get((text, field, prose))
+                    if at is None:
+                        places[(text, field, prose)] = [(path, parent)]
+                    else:
+                        at.append((path, parent))
+            cached = self._selection_group_cache[key] = [(t, f, p, at) for (t, f, p), at in places.items()]
         return cached
 
     def _selector_leaves(self, selector: Selector) -> list[Leaf]:
@@ -248,9 +259,8 @@ class Review:
         else:  # value or text: matched for all candidates at once by _match_values
             raise AssertionError(f"{rule.id}: value rules are matched by _match_values")
 
-    def _match_values(self, rule: Rule, leaves: list[Leaf], options: dict[str, Any]) -> Iterator[RawFinding]:
-        """Every string at or below the selected nodes. Documents repeat the same strings thousands of times
-        (Graph: 232,000 leaves, 33,000 distinct), so each distinct (text, field, prose) is judged once."""
+    def _match_values(self, rule: Rule, groups: list[Group], options: dict[str, Any]) -> Iterator[RawFinding]:
+        """Every string at or below the selected nodes, each distinct (text, field, prose) judged once."""
         match = rule.match
         on_text = match.on == "text"
         needs_field = bool(match.words) or any(d in FIELD_DETECTORS for d in match.detect)
@@ -258,8 +268,7 @@ class Review:
         cvc = "card-security-code" in match.detect
         memo: dict[tuple[str, str, bool], tuple[Hit, ...]] = self._memo.setdefault(rule.id, {})
         field_ok: dict[str, bool] = {}
-        hosts = self.allow.hosts
-        for leaf_path, text, parent, leaf_field, text_key in leaves:
+        for text, leaf_field, text_key, places in groups:
             in_text = on_text or text_key
             field = leaf_field if needs_field and not in_text and leaf_field is not None else ""
             if match.words:
@@ -268,21 +277,46 @@ class Review:
                     ok = field_ok[field] = _words_match(match, field) is not None
                 if not ok:
                     continue
-            siblings = parent if cvc and isinstance(parent, dict) and _CVC_SHAPE.fullmatch(text.strip()) else None
-            key = (text, field, in_text)
-            hits = memo.get(key) if siblings is None else None
-            if hits is None:
-                ctx = ValueContext(field=field, siblings=siblings, in_text=in_text)
-                hits = tuple(h for h in self._detect(match, text, ctx, options) if h.span.lower() not in hosts)
-                if siblings is None:
-                    memo[key] = hits
+            if cvc and _CVC_SHAPE.fullmatch(text.strip()):
+                for path, parent in places:  # judged where it is: by the values beside it
+                    siblings = parent if isinstance(parent, dict) else None
+                    hits = self._judge(match, text, field, in_text, siblings, options, memo)
+                    if hits:
+                        yield self._value_finding(rule, path, text, leaf_field, hits)
+                continue
+            hits = self._judge(match, text, field, in_text, None, options, memo)
             if hits:
-                kinds = sorted({h.kind for h in hits})
-                if leaf_field is None:
-                    leaf_field = self._find_field_name(leaf_path)
-                name = leaf_field or str(leaf_path[-1])
-                spans = tuple(h.span for h in hits)
-                yield self._finding(rule, leaf_path, name=name, kind=", ".join(kinds), value=text, spans=spans)
+                for path, _ in places:
+                    yield self._value_finding(rule, path, text, leaf_field, hits)
+
+    def _judge(
+        self,
+        match: Match,
+        text: str,
+        field: str,
+        in_text: bool,
+        siblings: dict[str, Any] | None,
+        options: dict[str, Any],
+        memo: dict[tuple[str, str, bool], tuple[Hit, ...]],
+    ) -> tuple[Hit, ...]:
+        """The hits in one string, remembered per (text, field, prose) unless they depend on its siblings."""
+        key = (text, field, in_text)
+        hits = memo.get(key) if siblings is None else None
+        if hits is None:
+            ctx = ValueContext(field=field, siblings=siblings, in_text=in_text)
+            hosts = self.allow.hosts
+            hits = tuple(h for h in self._detect(match, text, ctx, options) if h.span.lower() not in hosts)
+            if siblings is None:
+                memo[key] = hits
+        return hits
+
+    def _value_finding(
+        self, rule: Rule, path: Path, text: str, leaf_field: str | None, hits: tuple[Hit, ...]
+    ) -> RawFinding:
+        field = self._find_field_name(path) if leaf_field is None else leaf_field
+        kinds = ", ".join(sorted({h.kind for h in hits}))
+        spans = tuple(h.span for h in hits)
+        return self._finding(rule, path, name=field or str(path[-1]), kind=kinds, value=text, spans=spans)
 
     def _leaves(self, cand: Candidate) -> list[Leaf]:
         """The strings at or below a selected node, each with the field it belongs to. Several rules read
