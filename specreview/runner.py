@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,6 +159,9 @@ def review_jobs(
     _STATE = (allow, rules)
     results: dict[int, Outcome] = {}
     try:
+        # Imported here: one document (the common case) needs no pool, and its import is start-up time.
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,)) as pool:
             futures = {pool.submit(_work, job, settings): index for index, job in enumerate(jobs)}
             for future in as_completed(futures):

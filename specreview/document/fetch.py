@@ -7,8 +7,6 @@ are only sent to the origin (scheme, host, port) of the URL they gave, never to 
 from __future__ import annotations
 
 import re
-import socket
-import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +18,8 @@ from specreview import __version__
 from specreview.errors import DocumentError
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx  # imported where a request is made: most runs read files, and httpx costs 0.1 s to import
 
 ACCEPT = "application/json, application/yaml;q=0.9, */*;q=0.1"
@@ -200,6 +200,8 @@ def _verify(options: FetchOptions, source: str) -> ssl.SSLContext | bool:
         return False
     if options.ca_bundle is None:
         return True
+    import ssl  # with httpx, only where a request is made
+
     try:
         return ssl.create_default_context(cafile=options.ca_bundle)
     except (OSError, ssl.SSLError) as exc:
@@ -257,6 +259,9 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _connect_reason(exc: httpx.ConnectError, url: str) -> str:
+    import socket
+    import ssl
+
     parts = urlsplit(url)
     host = parts.hostname or ""
     for cause in _causes(exc):
