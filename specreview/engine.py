@@ -26,10 +26,10 @@ from specreview.words import split_words
 
 IGNORE_KEY = "x-specreview-ignore"
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
-# The field is None when not worked out yet (prose: see Review._leaves).
+# The field is None when not worked out yet (prose: see Review._leaves_of).
 Leaf = tuple[Path, str, Any, str | None, bool]
-# A distinct (text, field, prose) of a selection, with every (path, container) where it occurs.
-Group = tuple[str, str | None, bool, list[tuple[Path, Any]]]
+# A distinct (text, field, prose) of a selection, with every leaf where it occurs.
+Group = tuple[str, str | None, bool, list[Leaf]]
 _CVC_SHAPE = re.compile(r"\d{3,4}")
 Locate = Literal["all", "no-info", "none"]  # which findings get a source position
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
@@ -83,10 +83,8 @@ class Review:
         self.index = KeyIndex(self.doc, INDEX_KEYS)
         self.own_contact = _own_contact(self.doc)
         self._selected: dict[str, list[Candidate]] = {}
-        self._leaf_cache: dict[Path, list[Leaf]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
-        self._selection_group_cache: dict[tuple[Any, ...], list[Group]] = {}
-        self._selector_leaf_cache: dict[str, list[Leaf]] = {}
+        self._groups: dict[Any, list[Group]] = {}  # by selector, or by selection for a flow filter
         # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
         # mostly the same strings: it reuses them unless something they depend on differs.
         same = judged is not None and judged.allow == self.allow and judged.own_contact == self.own_contact
@@ -144,7 +142,7 @@ class Review:
         if self.own_contact:
             options["_own_emails"] = self.own_contact
         if rule.match.on in ("value", "text"):
-            for raw in self._match_values(rule, self._selection_groups(rule), options):
+            for raw in self._match_values(rule, self._value_groups(rule), options):
                 # Issuance needs a walk up the reference graph: only done for what already matched.
                 if not rule.where.not_issued or not self._is_issued(raw.path):
                     yield raw
@@ -175,40 +173,28 @@ class Review:
             self._selections[key] = cached
         return cached
 
-    def _selection_groups(self, rule: Rule) -> list[Group]:
-        """A value rule's strings, each distinct (text, field, prose) once with every place it occurs: a large
-        document repeats its strings (Graph: 232,000 leaves, 45,000 distinct), and each rule judges one per
-        group. Rules that select alike share the groups."""
-        key = (tuple(s.source for s in rule.selectors), rule.where.flow)
-        cached = self._selection_group_cache.get(key)
-        if cached is None:
-            if rule.where.flow:
-                lists = [self._leaves_of(self._selection(rule))]
-            else:
-                # Value rules select alike but not the same (`#Text` and `#ExampleValue`, with or without
-                # `#ServerUrl`): each selector's leaves are gathered once and shared. A node that two selectors
-                # both select gives its leaves twice; `run` keeps the first finding at each pointer.
-                lists = [self._selector_leaves(selector) for selector in rule.selectors]
-            places: dict[tuple[str, str | None, bool], list[tuple[Path, Any]]] = {}
-            for leaves in lists:
-                for path, text, parent, field, prose in leaves:
-                    at = places.get((text, field, prose))
-                    if at is None:
-                        places[(text, field, prose)] = [(path, parent)]
-                    else:
-                        at.append((path, parent))
-            cached = self._selection_group_cache[key] = [(t, f, p, at) for (t, f, p), at in places.items()]
-        return cached
-
-    def _selector_leaves(self, selector: Selector) -> list[Leaf]:
-        cached = self._selector_leaf_cache.get(selector.source)
-        if cached is None:
-            cands = self._candidates(selector)
-            if selector.alias is None:  # JSONPath can select a node twice (`$..a..b`); an alias never does
-                seen: set[Path] = set()
-                cands = [c for c in cands if c.path not in seen and not seen.add(c.path)]  # type: ignore[func-returns-value]
-            cached = self._selector_leaf_cache[selector.source] = self._leaves_of(cands)
-        return cached
+    def _value_groups(self, rule: Rule) -> Iterator[Group]:
+        """A value rule's strings, each distinct (text, field, prose) once with every leaf where it occurs: a
+        large document repeats its strings (Graph: 232,000 leaves, 45,000 distinct), and a rule judges one per
+        group. The groups of each selector are made once and shared by the rules that use it (`#Text`,
+        `#ExampleValue`); a rule that filters by flow has its own. A node that two selectors both select is in
+        the groups of each; `run` keeps the first finding at each pointer."""
+        if rule.where.flow:
+            key = (tuple(s.source for s in rule.selectors), rule.where.flow)
+            groups = self._groups.get(key)
+            if groups is None:
+                groups = self._groups[key] = _group(self._leaves_of(self._selection(rule)))
+            yield from groups
+            return
+        for selector in rule.selectors:
+            groups = self._groups.get(selector.source)
+            if groups is None:
+                cands = self._candidates(selector)
+                if selector.alias is None:  # JSONPath can select a node twice (`$..a..b`); an alias never does
+                    seen: set[Path] = set()
+                    cands = [c for c in cands if c.path not in seen and not seen.add(c.path)]  # type: ignore[func-returns-value]
+                groups = self._groups[selector.source] = _group(self._leaves_of(cands))
+            yield from groups
 
     def _leaves_of(self, cands: list[Candidate]) -> list[Leaf]:
         leaves: list[Leaf] = []
@@ -216,10 +202,10 @@ class Review:
             path, value = cand.path, cand.value
             if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
                 # Prose (tens of thousands of descriptions) has no field; its name is only needed for a
-                # finding. A one-leaf list is cheaper to make again than to look up.
+                # finding.
                 leaves.append((path, value, None, None, True))
             else:
-                leaves.extend(self._leaves(cand))
+                leaves.extend(_string_leaves(path, value, self._find_field_name(path)))
         return leaves
 
     def _candidates(self, selector: Selector) -> list[Candidate]:
@@ -259,7 +245,7 @@ class Review:
         else:  # value or text: matched for all candidates at once by _match_values
             raise AssertionError(f"{rule.id}: value rules are matched by _match_values")
 
-    def _match_values(self, rule: Rule, groups: list[Group], options: dict[str, Any]) -> Iterator[RawFinding]:
+    def _match_values(self, rule: Rule, groups: Iterable[Group], options: dict[str, Any]) -> Iterator[RawFinding]:
         """Every string at or below the selected nodes, each distinct (text, field, prose) judged once."""
         match = rule.match
         on_text = match.on == "text"
@@ -278,7 +264,7 @@ class Review:
                 if not ok:
                     continue
             if cvc and _CVC_SHAPE.fullmatch(text.strip()):
-                for path, parent in places:  # judged where it is: by the values beside it
+                for path, _, parent, _, _ in places:  # judged where it is: by the values beside it
                     siblings = parent if isinstance(parent, dict) else None
                     hits = self._judge(match, text, field, in_text, siblings, options, memo)
                     if hits:
@@ -286,8 +272,8 @@ class Review:
                 continue
             hits = self._judge(match, text, field, in_text, None, options, memo)
             if hits:
-                for path, _ in places:
-                    yield self._value_finding(rule, path, text, leaf_field, hits)
+                for leaf in places:
+                    yield self._value_finding(rule, leaf[0], text, leaf_field, hits)
 
     def _judge(
         self,
@@ -317,16 +303,6 @@ class Review:
         kinds = ", ".join(sorted({h.kind for h in hits}))
         spans = tuple(h.span for h in hits)
         return self._finding(rule, path, name=field or str(path[-1]), kind=kinds, value=text, spans=spans)
-
-    def _leaves(self, cand: Candidate) -> list[Leaf]:
-        """The strings at or below a selected node, each with the field it belongs to. Several rules read
-        the same nodes, so each node's leaves are kept."""
-        cached = self._leaf_cache.get(cand.path)
-        if cached is None:
-            cached = self._leaf_cache[cand.path] = _string_leaves(
-                cand.path, cand.value, self._find_field_name(cand.path)
-            )
-        return cached
 
     def _detect(self, match: Match, text: str, ctx: ValueContext, options: dict[str, Any]) -> Iterator[Hit]:
         if match.regex is not None:
@@ -458,6 +434,19 @@ def _run_checks(match: Match, node: Any, doc: Any, rule: Rule) -> str | None:
         if reason is not None:
             return reason
     return None
+
+
+def _group(leaves: list[Leaf]) -> list[Group]:
+    """Leaves by distinct (text, field, prose), in the order each first occurs."""
+    places: dict[tuple[str, str | None, bool], list[Leaf]] = {}
+    for leaf in leaves:
+        key = (leaf[1], leaf[3], leaf[4])
+        at = places.get(key)
+        if at is None:
+            places[key] = [leaf]
+        else:
+            at.append(leaf)
+    return [(text, field, prose, at) for (text, field, prose), at in places.items()]
 
 
 def _string_leaves(path: Path, value: Any, field: str) -> list[Leaf]:

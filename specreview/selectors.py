@@ -62,7 +62,7 @@ class Selector:
     compiled: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands on a large document: no __dict__ each
 class Candidate:
     """A selected node: where it is, what it is, and the name it goes by (property, parameter, path)."""
 
