@@ -198,23 +198,24 @@ def _redact(
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, internal, flags, allow) if internal and any_marks else []
     actions.extend(marked)
+    drop = (*INFRASTRUCTURE_EXTENSIONS, *drop_extensions)
     for _ in range(_ROUNDS):
-        redaction = trace_redactions(
-            document.data,
-            actions,
-            drop_extensions=(*INFRASTRUCTURE_EXTENSIONS, *drop_extensions),
-            keep_extensions=keep_extensions,
-        )
-        data = redaction.data
+        redaction = trace_redactions(document.data, actions, drop_extensions=drop, keep_extensions=keep_extensions)
+        data, changes = redaction.data, redaction.changes
         _check_consistent(document.data, data)
+        # The way back to the input's paths is as large as the document, and the review of the output is the
+        # peak of memory: it is let go here and traced again in the rare case that something is left.
+        del redaction
         output = Review(Document(document.source, data, document.format), allow, judged=verdicts)
         residue = output.run(redacting, locate="none")
+        del output
         if not residue:
             break
         # Removing parts can expose others: a schema that a removed success response shared with an error
         # response is now an error model, and its `stack_trace` a leak. Plan those too, on the input (so the
-        # change log keeps pointing into it), and redo the redaction.
-        exposed = _on_input(plan_actions(data, residue, by_id), redaction)
+        # change log keeps pointing into it), and redo the redaction. The same actions give the same copy.
+        again = trace_redactions(document.data, actions, drop_extensions=drop, keep_extensions=keep_extensions)
+        exposed = _on_input(plan_actions(data, residue, by_id), again)
         if not exposed:  # nothing more to plan, or a finding that cannot be mapped back: fail closed below
             break
         actions.extend(exposed)
@@ -223,7 +224,6 @@ def _redact(
         first = residue[0].finding
         more = f" (and {len(residue) - 1} more)" if len(residue) > 1 else ""
         raise RedactionError(f"redaction left {first.rule} at {first.pointer}{more}; nothing written")
-    changes = redaction.changes
     reported = {r.finding.pointer for r in findings}
     redacted = len(findings) + sum(1 for a in marked if a.pointer not in reported)
     return RedactionResult(data, changes, findings, redacted)
