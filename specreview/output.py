@@ -8,28 +8,22 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from specreview.errors import OutputError
 
 
-def write_atomic(path: str, text: str, *, force: bool = False, inputs: Sequence[str] = ()) -> None:
-    """Write `text` (UTF-8) to `path`, or to standard output when path is "-". Raises OutputError."""
+def write_atomic(path: str, text: str | Iterable[str], *, force: bool = False, inputs: Sequence[str] = ()) -> None:
+    """Write `text` (UTF-8; a string, or pieces written as they come) to `path`, or to standard output when
+    path is "-". Raises OutputError; an error while the pieces are made leaves no file behind."""
     if path == "-":
         try:
-            sys.stdout.write(text)
+            sys.stdout.write(text if isinstance(text, str) else "".join(text))  # all or nothing, here too
             sys.stdout.flush()
         except OSError as exc:
             raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
         return
-    existing = _existing(path)
-    if existing is not None:
-        if any(_same_file(path, source) for source in inputs):
-            raise OutputError(f"{path}: refusing to overwrite the input")
-        if stat.S_ISDIR(existing.st_mode):
-            raise OutputError(f"{path}: is a directory")
-        if not force:
-            raise OutputError(f"{path}: exists; use --force to overwrite it")
+    existing = check_target(path, force=force, inputs=inputs)
     directory = os.path.dirname(os.path.abspath(path))
     temp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
     try:
@@ -41,7 +35,8 @@ def write_atomic(path: str, text: str, *, force: bool = False, inputs: Sequence[
         with os.fdopen(fd, "wb") as file:
             if existing is not None:
                 os.fchmod(file.fileno(), stat.S_IMODE(existing.st_mode))
-            file.write(text.encode("utf-8"))
+            for piece in _batches(text):
+                file.write(piece.encode("utf-8"))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temp, path)
@@ -52,6 +47,42 @@ def write_atomic(path: str, text: str, *, force: bool = False, inputs: Sequence[
             raise OutputError(f"{path}: cannot write: {_why(exc)}") from None
         raise
     _sync_directory(directory)
+
+
+def check_target(path: str, *, force: bool = False, inputs: Sequence[str] = ()) -> os.stat_result | None:
+    """Refuse a target that is an input, a directory, or an existing file without `force`; its stat if it
+    exists. A command writing several files checks them all before writing the first."""
+    if path == "-":
+        return None
+    existing = _existing(path)
+    if existing is not None:
+        if any(_same_file(path, source) for source in inputs):
+            raise OutputError(f"{path}: refusing to overwrite the input")
+        if stat.S_ISDIR(existing.st_mode):
+            raise OutputError(f"{path}: is a directory")
+        if not force:
+            raise OutputError(f"{path}: exists; use --force to overwrite it")
+    return existing
+
+
+# Pieces are joined into strings of about this many characters before being encoded and written.
+_BATCH = 1 << 20
+
+
+def _batches(text: str | Iterable[str]) -> Iterator[str]:
+    if isinstance(text, str):
+        yield text
+        return
+    pending: list[str] = []
+    size = 0
+    for piece in text:
+        pending.append(piece)
+        size += len(piece)
+        if size >= _BATCH:
+            yield "".join(pending)
+            pending.clear()
+            size = 0
+    yield "".join(pending)
 
 
 def _existing(path: str) -> os.stat_result | None:

@@ -61,9 +61,9 @@ def redact(
     allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
 ) -> None:
     """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
-    from specreview.document.emit import dump
+    from specreview.document.emit import dump_pieces
     from specreview.document.load import load_document
-    from specreview.output import write_atomic
+    from specreview.output import check_target, write_atomic
     from specreview.redactor import redact_document
 
     settings, rules = setup(config, rules_dir)
@@ -80,12 +80,15 @@ def redact(
     )
     if validate:
         validate_output(result.data, document.source)
-    text = dump(result.data, document.format, like_text=document.text)
     inputs = [source] if source != "-" else []
+    for target in (output, changes):  # both refused, or neither written
+        if target is not None:
+            check_target(target, force=force, inputs=inputs)
+    # Written as it is serialised: a large document's output is never held whole (see dump_pieces).
+    write_atomic(output, dump_pieces(result.data, document.format, like_text=document.text), force=force, inputs=inputs)
     if changes is not None:
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
         write_atomic(changes, json.dumps({"changes": log}, indent=2) + "\n", force=force, inputs=inputs)
-    write_atomic(output, text, force=force, inputs=inputs)
     typer.echo(f"specreview: {result.redacted} findings redacted, {len(result.changes)} changes -> {output}", err=True)
 
 

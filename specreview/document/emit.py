@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import yaml
@@ -42,12 +43,24 @@ def detect_indent(like_text: str) -> int | str | None:
 
 def dump(data: Any, fmt: Literal["json", "yaml"], *, like_text: str = "") -> str:
     """Serialise data as JSON or YAML, keeping key order; JSON follows the indentation of `like_text`."""
+    return "".join(dump_pieces(data, fmt, like_text=like_text))
+
+
+def dump_pieces(data: Any, fmt: Literal["json", "yaml"], *, like_text: str = "") -> Iterator[str]:
+    """`dump`, piece by piece. Indented JSON is made by the json module's Python encoder, whose millions of
+    small pieces take three times the size of the text when joined at once (100 MB for Graph's 32 MB):
+    written as they come (specreview.output.write_atomic), they never exist together."""
     try:
         if fmt == "json":
             indent = detect_indent(like_text)
-            separators = (",", ":") if indent is None else (",", ": ")
-            return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators) + "\n"
-        return yaml.dump(
+            if indent is None:  # one line: the C encoder makes it at once, and fast
+                yield json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+                return
+            encoder = json.JSONEncoder(ensure_ascii=False, indent=indent, separators=(",", ": "))
+            yield from encoder.iterencode(data)
+            yield "\n"
+            return
+        yield yaml.dump(
             data,
             Dumper=_Dumper,
             sort_keys=False,

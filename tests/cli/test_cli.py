@@ -150,6 +150,14 @@ def test_redacted_samples_are_valid_and_consistent(tmp_path, name):
     assert {c for c, _ in findings_of(again)} <= {"weak-input"}
 
 
+def test_redact_writes_neither_file_when_one_of_them_is_refused(tmp_path):
+    out, changes = tmp_path / "out.json", tmp_path / "changes.json"
+    changes.write_text("kept")
+    result = specreview("redact", str(SAMPLES / "billing.openapi.json"), "-o", str(out), "--changes", str(changes))
+    assert result.returncode == 2 and "exists; use --force" in result.stderr
+    assert not out.exists() and changes.read_text() == "kept"
+
+
 def test_redact_keeps_format_and_key_order(tmp_path):
     out = tmp_path / "out.yaml"
     assert specreview("redact", str(SAMPLES / "userauth.openapi.yaml"), "-o", str(out)).returncode == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,33 @@ def test_interrupt_mid_write_cleans_up_and_propagates(tmp_path: Path, monkeypatc
 def test_dash_means_stdout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     write_atomic("-", "a: 1\n", inputs=["-"])
     assert capsys.readouterr().out == "a: 1\n"
+
+
+def test_pieces_are_written_as_one_text(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    pieces = ["{", '"a": "é"'] + [", " + str(i) for i in range(100_000)] + ["}"]
+    write_atomic(str(target), iter(pieces))
+    assert target.read_text(encoding="utf-8") == "".join(pieces)
+
+
+def test_a_failure_while_the_pieces_are_made_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+
+    def pieces() -> Iterator[str]:
+        yield "x" * 3_000_000  # past the first batch: part of it is already on disk
+        raise OutputError("cannot write the document as JSON: ValueError")
+
+    with pytest.raises(OutputError, match="cannot write the document"):
+        write_atomic(str(target), pieces(), force=True)
+    assert target.read_text() == "old" and leftovers(tmp_path) == []
+
+
+def test_pieces_to_stdout_are_written_only_once_all_are_made(capsys: pytest.CaptureFixture[str]) -> None:
+    def pieces() -> Iterator[str]:
+        yield "partial"
+        raise OutputError("cannot write the document as JSON: ValueError")
+
+    with pytest.raises(OutputError):
+        write_atomic("-", pieces())
+    assert capsys.readouterr().out == ""
