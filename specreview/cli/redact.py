@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Annotated, Any
 
@@ -61,7 +62,7 @@ def redact(
     allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
 ) -> None:
     """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
-    from specreview.document.emit import dump_pieces
+    from specreview.document.emit import detect_indent, dump_pieces
     from specreview.document.load import load_document
     from specreview.output import check_target, write_atomic
     from specreview.redactor import redact_document
@@ -75,6 +76,10 @@ def redact(
     )
     for warning in document.warnings:  # on stderr: the output may be stdout
         typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
+    # The output follows the input's indentation; the input's text (20 MB for Graph) is not needed after that,
+    # and not kept through the redaction's memory peak.
+    indent = detect_indent(document.text)
+    document = dataclasses.replace(document, text="", _locator=None)
     result = redact_document(
         document, rules, allow=settings.allow, drop_extensions=drop_extensions, keep_extensions=keep_extensions
     )
@@ -85,7 +90,7 @@ def redact(
         if target is not None:
             check_target(target, force=force, inputs=inputs)
     # Written as it is serialised: a large document's output is never held whole (see dump_pieces).
-    write_atomic(output, dump_pieces(result.data, document.format, like_text=document.text), force=force, inputs=inputs)
+    write_atomic(output, dump_pieces(result.data, document.format, indent=indent), force=force, inputs=inputs)
     if changes is not None:
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
         write_atomic(changes, json.dumps({"changes": log}, indent=2) + "\n", force=force, inputs=inputs)

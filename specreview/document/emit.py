@@ -43,16 +43,16 @@ def detect_indent(like_text: str) -> int | str | None:
 
 def dump(data: Any, fmt: Literal["json", "yaml"], *, like_text: str = "") -> str:
     """Serialise data as JSON or YAML, keeping key order; JSON follows the indentation of `like_text`."""
-    return "".join(dump_pieces(data, fmt, like_text=like_text))
+    return "".join(dump_pieces(data, fmt, indent=detect_indent(like_text)))
 
 
-def dump_pieces(data: Any, fmt: Literal["json", "yaml"], *, like_text: str = "") -> Iterator[str]:
-    """`dump`, piece by piece. Indented JSON is made by the json module's Python encoder, whose millions of
-    small pieces take three times the size of the text when joined at once (100 MB for Graph's 32 MB):
-    written as they come (specreview.output.write_atomic), they never exist together."""
+def dump_pieces(data: Any, fmt: Literal["json", "yaml"], *, indent: int | str | None = 2) -> Iterator[str]:
+    """`dump`, piece by piece, JSON indented by `indent` (see detect_indent). Indented JSON is made by the json
+    module's Python encoder, whose millions of small pieces take three times the size of the text when joined
+    at once (100 MB for Graph's 32 MB): written as they come (specreview.output.write_atomic), they never
+    exist together."""
     try:
         if fmt == "json":
-            indent = detect_indent(like_text)
             if indent is None:  # one line: the C encoder makes it at once, and fast
                 yield json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
                 return
