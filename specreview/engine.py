@@ -221,7 +221,7 @@ class Review:
             return True
         flows = self.flows.flows_of(cand.path)
         if not flows and isinstance(cand.value, dict) and "in" in cand.value:
-            flows = {"request"} if cand.value.get("in") != "body" else set()  # a parameter
+            flows = _REQUEST if cand.value.get("in") != "body" else frozenset()  # a parameter
         return any(_flow_matches(f, flows) for f in wanted)
 
     def _is_issued(self, path: Path) -> bool:
@@ -378,7 +378,10 @@ class Review:
         return False
 
 
-def _flow_matches(wanted: str, flows: set[str]) -> bool:
+_REQUEST = frozenset({"request"})
+
+
+def _flow_matches(wanted: str, flows: frozenset[str]) -> bool:
     if wanted == "any":
         return True
     if wanted == "response":

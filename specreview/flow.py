@@ -16,6 +16,7 @@ component on success.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,15 +49,16 @@ _SUBSCHEMA_MAP = ("patternProperties", "dependentSchemas", "$defs", "definitions
 class FlowMap:
     """The result of the walk: flows per schema node, and success-response edges between owners."""
 
-    flows: dict[Path, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # One shared frozenset per combination of flows: a set each would be 200 bytes times 150,000 schema nodes.
+    flows: dict[Path, frozenset[str]] = field(default_factory=dict)
     # owner -> owners it references on success paths (reversed for issuance lookups)
     referrers: dict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
     # Every schema node, by path: rules read the nodes themselves, and a path is slow to follow from the root.
     schema_nodes: dict[Path, dict[str, Any]] = field(default_factory=dict)
     _issued: dict[Path, bool] = field(default_factory=dict, repr=False, compare=False)
 
-    def flows_of(self, path: Path) -> set[str]:
-        return self.flows.get(path, set())
+    def flows_of(self, path: Path) -> frozenset[str]:
+        return self.flows.get(path, _NO_FLOWS)
 
     def issued_only_by_post(self, path: Path) -> bool:
         """Whether the owner of `path` is returned on success by POST operations of `paths` only (and by one at
@@ -86,6 +88,14 @@ class FlowMap:
                     seen.add(ref)
                     queue.append(ref)
         return any_operation
+
+
+_NO_FLOWS: frozenset[str] = frozenset()
+
+
+@functools.cache
+def _with_flow(flows: frozenset[str], flow: str) -> frozenset[str]:
+    return flows | {flow}
 
 
 def owner_of(path: Path) -> Path:
@@ -265,7 +275,9 @@ class _Walker:
         while self.queue:
             path, schema, flow, owner = self.queue.popleft()
             nodes[path] = schema
-            flows[path].add(flow)
+            known = flows.get(path, _NO_FLOWS)
+            if flow not in known:
+                flows[path] = _with_flow(known, flow)
             for child_path, child, child_flow in _subschemas(path, schema, flow):
                 self._enqueue(child_path, child, child_flow, owner)
             resolved = self._ref_target(schema)
