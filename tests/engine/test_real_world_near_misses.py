@@ -141,3 +141,16 @@ def test_names_in_component_maps_are_not_extensions(section):
     rules = {rule for rule, _ in findings(doc)}
     assert rules == {"credential-in-example"}
     assert all("/x-live-key/description" in pointer for _, pointer in findings(doc))
+
+
+@pytest.mark.parametrize("name", ["securityGroupId", "security_id", "securityPrincipalId"])
+def test_a_security_id_is_not_a_government_id(name):
+    """Microsoft Graph's `securityGroupId`: `security` names a social security number only before `number`."""
+    assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []
+
+
+@pytest.mark.parametrize("name", ["ssn", "social_security_number", "securityNumber", "socialSecurityId", "taxId"])
+def test_government_id_names_are_still_found(name):
+    pointer = f"/components/schemas/Thing/properties/{name}"
+    doc = document({"type": "object", "properties": {name: {"type": "string"}}})
+    assert ("government-id-in-response", pointer) in findings(doc)
