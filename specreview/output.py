@@ -65,6 +65,15 @@ def check_target(path: str, *, force: bool = False, inputs: Sequence[str] = ()) 
     return existing
 
 
+def same_target(first: str, second: str) -> bool:
+    """Whether two targets name one destination: both standard output, or one file by any path."""
+    if first == "-" or second == "-":
+        return first == second
+    if os.path.realpath(first) == os.path.realpath(second):
+        return True
+    return _existing(first) is not None and _same_file(first, second)
+
+
 # Pieces are joined into strings of about this many characters before being encoded and written.
 _BATCH = 1 << 20
 

@@ -33,7 +33,7 @@ def redact(
     source: Annotated[str, typer.Argument(help="File, '-' for stdin, or an http(s) URL.", show_default=False)],
     output: Annotated[str, typer.Option("--output", "-o", help="Where to write the redacted document ('-': stdout).")],
     changes: Annotated[str | None, typer.Option(help="Write the change log (JSON) to this file.")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing output file.")] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing output file or change log.")] = False,
     validate: Annotated[
         bool, typer.Option(help="Also run openapi-spec-validator on the output (slow on big documents).")
     ] = False,
@@ -64,7 +64,8 @@ def redact(
     """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
     from specreview.document.emit import detect_indent, dump_pieces
     from specreview.document.load import load_document
-    from specreview.output import check_target, write_atomic
+    from specreview.errors import OutputError
+    from specreview.output import check_target, same_target, write_atomic
     from specreview.redactor import redact_document
 
     settings, rules = setup(config, rules_dir)
@@ -86,6 +87,8 @@ def redact(
     if validate:
         validate_output(result.data, document.source)
     inputs = [source] if source != "-" else []
+    if changes is not None and same_target(output, changes):
+        raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
     for target in (output, changes):  # both refused, or neither written
         if target is not None:
             check_target(target, force=force, inputs=inputs)

@@ -192,3 +192,18 @@ def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "specreview", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("specreview ")
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_redact_refuses_one_file_for_both_the_output_and_the_change_log(tmp_path, force):
+    same = tmp_path / "out.json"
+    for changes in (str(same), str(tmp_path / "." / "out.json")):
+        args = ["redact", str(SAMPLES / "billing.openapi.json"), "-o", str(same), "--changes", changes]
+        result = specreview(*args, *(["--force"] if force else []))
+        assert result.returncode == 2 and "give the change log its own file" in result.stderr
+        assert not same.exists()
+
+
+def test_redact_refuses_standard_output_for_both(tmp_path):
+    result = specreview("redact", str(SAMPLES / "billing.openapi.json"), "-o", "-", "--changes", "-")
+    assert result.returncode == 2 and result.stdout == ""
