@@ -23,6 +23,7 @@ from specreview.cli.app import (
     RulesDirOpt,
     TimeoutOpt,
     app,
+    fail,
     fetch_options,
     handles_errors,
     ref_allow_list,
@@ -102,6 +103,9 @@ def check(
     failed = any(not o.ok and not o.skipped for o in outcomes)
     if failed and all(not o.ok for o in outcomes):
         raise typer.Exit(ExitCode.ERROR)  # nothing was reviewed: the errors above are the whole story
+    if sources and not any(o.ok for o in outcomes):
+        # A directory with no OpenAPI document in it: a CI job pointed at the wrong folder must not pass.
+        raise fail(f"no OpenAPI document found in {', '.join(sources)}")
     report = batch.collect(outcomes)
     if app_path is not None:
         from specreview.application.review import add_app_review
