@@ -191,8 +191,7 @@ class Review:
             if groups is None:
                 cands = self._candidates(selector)
                 if selector.alias is None:  # JSONPath can select a node twice (`$..a..b`); an alias never does
-                    seen: set[Path] = set()
-                    cands = [c for c in cands if c.path not in seen and not seen.add(c.path)]  # type: ignore[func-returns-value]
+                    cands = _first_per_path(cands)
                 groups = self._groups[selector.source] = _group(self._leaves_of(cands))
             yield from groups
 
@@ -437,6 +436,14 @@ def _run_checks(match: Match, node: Any, doc: Any, rule: Rule) -> str | None:
         if reason is not None:
             return reason
     return None
+
+
+def _first_per_path(cands: list[Candidate]) -> list[Candidate]:
+    """Each selected node once, in the order, and with the candidate, of its first selection."""
+    unique: dict[Path, Candidate] = {}
+    for cand in cands:
+        unique.setdefault(cand.path, cand)
+    return list(unique.values())
 
 
 def _group(leaves: list[Leaf]) -> list[Group]:
