@@ -20,6 +20,8 @@ def write_atomic(path: str, text: str | Iterable[str], *, force: bool = False, i
         try:
             sys.stdout.write(text if isinstance(text, str) else "".join(text))  # all or nothing, here too
             sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader stopped early (`| head`): the command ends quietly, as with any report
         except OSError as exc:
             raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
         return

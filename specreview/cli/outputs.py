@@ -49,6 +49,11 @@ def parse_outputs(default_format: str, outputs: Sequence[str]) -> list[OutputSpe
             extra.append(OutputSpec(fmt, path))
         elif sep and fmt and not path and fmt in FORMATS:
             raise ConfigError(f"--output {value}: give a path after the colon, e.g. {fmt}:report{EXTENSIONS[fmt]}")
+        elif sep and len(fmt) > 1 and fmt.isalpha():  # a mistyped format, not a file name (nor a drive letter)
+            raise ConfigError(
+                f"--output {value}: unknown report format {fmt!r} (known: {', '.join(FORMATS)}); "
+                f"for a file of that name write ./{value}"
+            )
         else:
             plain.append(value)
     if len(plain) > 1:
@@ -70,11 +75,12 @@ def color_for(spec: OutputSpec) -> bool:
 
 
 def write_outputs(report: Report, specs: Sequence[OutputSpec], ctx: RenderContext, inputs: Sequence[str]) -> None:
-    """Render every report, then write them; a report file is ours to replace, an input never is."""
+    """Render every report, then write them, files first: a file that cannot be written stops the run before
+    anything reaches standard output. A report file is ours to replace, an input never is."""
     from specreview.output import write_atomic
 
     rendered = [(spec, REPORTERS[spec.format](report, replace(ctx, color=color_for(spec)))) for spec in specs]
-    for spec, text in rendered:
+    for spec, text in sorted(rendered, key=lambda item: item[0].path == STDOUT):
         if spec.path == STDOUT:
             sys.stdout.write(text)
             sys.stdout.flush()
