@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from jsonpath_ng import jsonpath
-from jsonpath_ng.ext import parse as parse_jsonpath
-
 from specreview.document.pointer import Path
 from specreview.flow import METHODS, FlowMap
 
@@ -77,6 +74,9 @@ def compile_selector(expression: str) -> Selector:
         if expression not in ALIASES:
             raise ValueError(f"unknown alias {expression!r}; known: {', '.join(ALIASES)}")
         return Selector(expression, alias=expression)
+    # Imported here: the shipped rules use aliases only, and jsonpath-ng costs a check a tenth of its start-up.
+    from jsonpath_ng.ext import parse as parse_jsonpath
+
     try:
         compiled = parse_jsonpath(expression)
     except Exception as exc:  # jsonpath-ng raises bare Exceptions for syntax errors
@@ -85,6 +85,8 @@ def compile_selector(expression: str) -> Selector:
 
 
 def _to_steps(node: Any) -> tuple[Step, ...] | None:
+    from jsonpath_ng import jsonpath
+
     if isinstance(node, jsonpath.Root):
         return ()
     if isinstance(node, jsonpath.Child):
@@ -154,6 +156,8 @@ def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: FlowMap) -> I
 
 
 def _full_path(node: Any) -> Path:
+    from jsonpath_ng import jsonpath
+
     if isinstance(node, jsonpath.Child):
         return _full_path(node.left) + _full_path(node.right)
     if isinstance(node, jsonpath.Fields):
