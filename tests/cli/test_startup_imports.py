@@ -19,6 +19,8 @@ NOT_FOR_A_TEXT_REPORT_OF_A_FILE = (
     "specreview.reporters.sarif",
     "specreview.reporters.junit",
     "openapi_spec_validator",  # redact --validate
+    "jsonpath_ng",  # JSONPath selectors: the shipped rules use aliases only
+    "rich",  # the text report writes its few escape codes itself; rich is for `review` tables and progress
 )
 
 PROBE = f"""

@@ -112,3 +112,21 @@ def test_several_documents_each_get_a_section(finding_factory: Callable[..., Fin
     assert out.index("a.yaml (OpenAPI 3.0.3, A)") < out.index("a.yaml:120:9") < out.index("b.json (OpenAPI 3.1.0, B)")
     assert out.index("b.json:120:9") < out.index("https://api.example.com\n")  # unlisted source is not dropped
     assert out.rstrip().endswith("3 errors, 0 warnings, 0 info in 2 documents")
+
+
+def test_color_uses_the_standard_ansi_codes(report: Report, ctx: RenderContext) -> None:
+    out = render_text(report, dataclasses.replace(ctx, color=True))
+    assert "\x1b[1;37;41m ERROR   \x1b[0m \x1b[1mhashed-password-in-response\x1b[0m" in out  # bold white on red
+    assert "\x1b[1;30;43m WARNING \x1b[0m" in out  # bold black on yellow
+    assert "\x1b[36mopenapi.json:120:9\x1b[0m" in out  # the place in cyan, the pointer plain after it
+    assert out.rstrip().endswith("\x1b[1;31m2 errors, 1 warning, 4 info in 1 document\x1b[0m")
+
+
+def test_a_word_that_does_not_fit_starts_the_next_line(
+    finding_factory: Callable[..., Finding], ctx: RenderContext
+) -> None:
+    message = "Leaks " + "x" * 35 + " and then " + "y" * 70
+    out = render_text(Report(findings=[finding_factory(message=message)]), dataclasses.replace(ctx, width=40))
+    lines = out.splitlines()
+    start = lines.index("  Leaks")  # 38 columns under the indent: the x's fit no more after "Leaks "
+    assert lines[start + 1 : start + 5] == ["  " + "x" * 35, "  and then", "  " + "y" * 38, "  " + "y" * 32]
