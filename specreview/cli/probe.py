@@ -51,7 +51,7 @@ def probe(
     output_format: Annotated[ProbeFormat, typer.Option("--format", "-f", help="Report format.")] = "text",  # type: ignore[valid-type,assignment]
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity [default: error].")
+        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).")
     ] = None,
     show_info: Annotated[bool, typer.Option(help="List info findings (weak inputs) one by one.")] = False,
     config: ConfigOpt = None,

@@ -59,7 +59,7 @@ _DOCUMENT_SUFFIX = re.compile(r"\.(json|ya?ml)$", re.IGNORECASE)
 def review(
     config: ConfigOpt = None,
     output_dir: Annotated[
-        Path | None, typer.Option("--output-dir", "-d", help=f"Reports directory [default: {DEFAULT_OUTPUT_DIR}].")
+        Path | None, typer.Option("--output-dir", "-d", help=f"Reports directory (default: {DEFAULT_OUTPUT_DIR}).")
     ] = None,
     formats: Annotated[
         list[str], typer.Option("--format", "-f", help=f"Report format per target, repeatable: {', '.join(FORMATS)}.")
@@ -68,9 +68,9 @@ def review(
         str | None, typer.Option("--baseline", help="Report only findings not accepted in this baseline file.")
     ] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity [default: error].")
+        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).")
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes [default: the cores].")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes (default: one per core).")] = None,
     show_info: Annotated[bool, typer.Option(help="List info findings one by one in the reports.")] = False,
     rules_dir: RulesDirOpt = [],  # noqa: B006
     timeout: TimeoutOpt = 10.0,

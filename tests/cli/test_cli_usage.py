@@ -52,3 +52,20 @@ def test_a_reader_that_stops_early_is_not_an_internal_error(args):
         process.wait(timeout=60)
     assert "internal error" not in stderr and "Traceback" not in stderr and "Broken pipe" not in stderr
     assert process.returncode in (0, 1)
+
+
+@pytest.mark.parametrize("command_name", ["check", "diff", "review", "probe"])
+def test_help_states_the_fail_on_default(command_name):
+    # Square brackets in a help text are rich markup to typer: "[default: error]" used to vanish, leaving
+    # "above this severity ." in every --help.
+    done = subprocess.run(
+        [*command(), command_name, "--help"],
+        capture_output=True,
+        text=True,
+        env={**clean_env(), "COLUMNS": "250"},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    fail_on = next(line for line in done.stdout.splitlines() if line.lstrip("│ ").startswith("--fail-on"))
+    assert "this severity (default: error)." in fail_on
