@@ -27,6 +27,7 @@ def write_atomic(path: str, text: str | Iterable[str], *, force: bool = False, i
         return
     existing = check_target(path, force=force, inputs=inputs)
     directory = os.path.dirname(os.path.abspath(path))
+    _make_directory(path, directory)
     temp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
     try:
         # os.open with 0o666 lets the umask decide the new file's mode, as a plain open() would.
@@ -112,6 +113,17 @@ def _same_file(path: str, source: str) -> bool:
         return os.path.samefile(path, source)
     except OSError:
         return False
+
+
+def _make_directory(path: str, directory: str) -> None:
+    """Create the target's missing directories, as ruff's --output-file and Redocly's -o do: `-o
+    public/openapi.json` in a fresh checkout should not need a `mkdir` first."""
+    if os.path.isdir(directory):
+        return
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:  # a file in the way is found earlier, by check_target
+        raise OutputError(f"{path}: cannot create the directory {directory}: {_why(exc)}") from None
 
 
 def _sync_directory(directory: str) -> None:

@@ -158,6 +158,17 @@ def test_redact_writes_neither_file_when_one_of_them_is_refused(tmp_path):
     assert not out.exists() and changes.read_text() == "kept"
 
 
+def test_redact_and_report_outputs_create_their_directories(tmp_path):
+    # The README's `redact openapi.json -o public/openapi.json --changes redaction.json`, in a fresh checkout.
+    out, changes = tmp_path / "public" / "openapi.json", tmp_path / "logs" / "redaction.json"
+    result = specreview("redact", str(USERAUTH), "-o", str(out), "--changes", str(changes))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text())["openapi"] and json.loads(changes.read_text())["changes"]
+    report = tmp_path / "reports" / "specreview.sarif"
+    checked = specreview("check", str(USERAUTH), "-o", f"sarif:{report}")
+    assert checked.returncode == 1 and json.loads(report.read_text())["version"] == "2.1.0"
+
+
 def test_redact_keeps_format_and_key_order(tmp_path):
     out = tmp_path / "out.yaml"
     assert specreview("redact", str(SAMPLES / "userauth.openapi.yaml"), "-o", str(out)).returncode == 0

@@ -75,9 +75,19 @@ def test_directory_target(tmp_path: Path) -> None:
         write_atomic(str(tmp_path), "x", force=True)
 
 
-def test_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="no such directory"):
-        write_atomic(str(tmp_path / "nope" / "out.yaml"), "x")
+def test_missing_directories_are_created(tmp_path: Path) -> None:
+    target = tmp_path / "public" / "v1" / "out.yaml"
+    write_atomic(str(target), "x")
+    assert target.read_text() == "x"
+    assert leftovers(tmp_path / "public" / "v1") == []
+
+
+def test_a_file_where_a_directory_should_be_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "public").write_text("mine")
+    with pytest.raises(OutputError) as info:
+        write_atomic(str(tmp_path / "public" / "out.yaml"), "x")
+    assert str(info.value) == f"{tmp_path / 'public' / 'out.yaml'}: cannot write: Not a directory"
+    assert (tmp_path / "public").read_text() == "mine"
 
 
 def test_unwritable_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
