@@ -42,8 +42,9 @@ def test_a_file_name_with_a_colon_is_still_possible() -> None:
 
 
 def test_an_unwritable_report_file_stops_the_run_before_stdout(tmp_path: Path) -> None:
-    missing = tmp_path / "no-such-dir" / "r.json"
-    result = run("check", SAMPLE, "-o", f"json:{missing}")
+    (tmp_path / "a-file").write_text("mine")
+    unwritable = tmp_path / "a-file" / "r.json"  # missing directories are created; a file in the way is not
+    result = run("check", SAMPLE, "-o", f"json:{unwritable}")
     assert result.returncode == 2 and "cannot write" in result.stderr
     assert result.stdout == ""
 
