@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,18 @@ class Comparison:
     new: list[Finding]
     fixed: list[BaselineEntry]
     accepted: int
+    # Baseline documents whose entries matched findings reviewed under another name (a renamed file, a URL).
+    renamed: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()  # every document the baseline has entries for
+
+    def gone(self, reviewed: Collection[str]) -> list[BaselineEntry]:
+        """The unmatched entries of the documents this run reviewed, under their name or another; entries of
+        documents it did not look at (`check one.json` against a baseline of the whole repository) are not gone.
+        A baseline of one document compared with a review of one document is the same document renamed."""
+        seen = set(reviewed) | self.renamed
+        if len(reviewed) == 1 and len(self.sources) == 1:
+            return list(self.fixed)
+        return [e for e in self.fixed if not e.source or e.source in seen]
 
 
 def entry_for(finding: Finding) -> BaselineEntry:
@@ -112,12 +124,19 @@ def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Co
         for entry in bucket:
             loose[entry.fingerprint].append(entry)
     new = []
+    renamed: set[str] = set()
     for finding in unmatched:
         bucket = loose.get(finding.fingerprint)
         if bucket:
-            bucket.pop()
+            renamed.add(bucket.pop().source)
         else:
             new.append(finding)
     fixed = [e for bucket in loose.values() for e in bucket]
     fixed.sort(key=lambda e: (e.source, e.pointer, e.rule))
-    return Comparison(new=new, fixed=fixed, accepted=len(findings) - len(new))
+    return Comparison(
+        new=new,
+        fixed=fixed,
+        accepted=len(findings) - len(new),
+        renamed=frozenset(renamed),
+        sources=frozenset(e.source for e in entries),
+    )

@@ -51,6 +51,7 @@ def baseline(
     from specreview.baseline import render_baseline
     from specreview.cli import batch
     from specreview.output import write_atomic
+    from specreview.reporters.base import plural
     from specreview.runner import Settings, expand_sources, review_jobs
 
     settings, rules = setup(config, rules_dir)
@@ -81,6 +82,7 @@ def baseline(
     report = batch.collect(outcomes)
     write_atomic(output, render_baseline(report.findings, __version__), force=True, inputs=[j.location for j in jobs])
     typer.echo(
-        f"specreview: baseline {output}: {len(report.findings)} findings accepted in {len(report.documents)} documents",
+        f"specreview: baseline {output}: {plural(len(report.findings), 'finding')} accepted in "
+        f"{plural(len(report.documents), 'document')}",
         err=True,
     )

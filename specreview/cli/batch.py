@@ -49,12 +49,9 @@ def apply_baseline(report: Report, entries: Sequence[BaselineEntry]) -> tuple[Re
 
 
 def echo_baseline_summary(comparison: Comparison, path: str, reviewed: Sequence[DocumentInfo]) -> None:
-    """On stderr, so machine-readable reports on stdout stay clean: what the baseline hid and what went away.
-
-    Entries for documents this run did not review are not "gone": they were simply not looked at.
-    """
-    sources = {d.source for d in reviewed}
-    gone = [e for e in comparison.fixed if e.source in sources or not e.source or len(reviewed) == 1]
+    """On stderr, so machine-readable reports on stdout stay clean: what the baseline hid and what went away
+    (only in the documents this run reviewed: the others were not looked at)."""
+    gone = comparison.gone({d.source for d in reviewed})
     typer.echo(
         f"specreview: baseline {path}: {comparison.accepted} accepted, {len(comparison.new)} new, "
         f"{len(gone)} no longer occur",

@@ -1,0 +1,68 @@
+"""Baselines: which findings are new, and which accepted ones went away, in the documents a run reviewed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_run import run
+
+from specreview.baseline import compare, entry_for, load_baseline, render_baseline
+from specreview.findings import Finding, Severity
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def finding(source: str, pointer: str, value: str = "") -> Finding:
+    return Finding("secret-in-response", "sensitive-field", Severity.ERROR, pointer, "m", source, value_hash=value)
+
+
+def test_a_written_baseline_reads_back_and_accepts_the_same_findings(tmp_path: Path) -> None:
+    found = [finding("a.json", "/p/1"), finding("a.json", "/p/2"), finding("b.json", "/p/1")]
+    path = tmp_path / "baseline.json"
+    path.write_text(render_baseline(found, "0"))
+    comparison = compare(found, load_baseline(path))
+    assert (comparison.new, comparison.fixed, comparison.accepted) == ([], [], 3)
+
+
+def test_two_identical_findings_need_two_entries() -> None:
+    twice = [finding("a.json", "/p"), finding("a.json", "/p")]
+    comparison = compare(twice, [entry_for(twice[0])])
+    assert comparison.new == [twice[1]] and comparison.accepted == 1
+
+
+def test_only_the_reviewed_documents_entries_can_be_gone() -> None:
+    entries = [
+        entry_for(finding("a.json", "/p/1")),
+        entry_for(finding("a.json", "/p/2")),
+        entry_for(finding("b.json", "/q")),
+    ]
+    comparison = compare([finding("a.json", "/p/1")], entries)
+    assert [e.pointer for e in comparison.gone({"a.json"})] == ["/p/2"]  # b.json was not looked at
+    assert [e.pointer for e in comparison.gone({"a.json", "b.json"})] == ["/p/2", "/q"]
+
+
+def test_a_renamed_document_still_matches_and_its_fixed_entries_are_gone() -> None:
+    entries = [entry_for(finding("old.json", "/p/1")), entry_for(finding("old.json", "/p/2"))]
+    entries.append(entry_for(finding("other.json", "/q")))
+    comparison = compare([finding("new.json", "/p/1")], entries)
+    assert comparison.new == [] and comparison.renamed == {"old.json"}
+    assert [e.pointer for e in comparison.gone({"new.json"})] == ["/p/2"]
+
+
+def test_a_one_document_baseline_against_a_one_document_run_is_the_same_document() -> None:
+    # Everything was fixed, so nothing matched by fingerprint; the rename is still the only reading.
+    comparison = compare([], [entry_for(finding("openapi.json", "/p"))])
+    assert [e.source for e in comparison.gone({"http://127.0.0.1:8000/openapi.json"})] == ["openapi.json"]
+
+
+def test_checking_one_document_against_a_repository_baseline(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    billing, userauth = str(SAMPLES / "billing.openapi.json"), str(SAMPLES / "userauth.openapi.json")
+    made = run("baseline", billing, userauth, "-o", str(baseline))
+    assert made.returncode == 0, made.stderr
+    assert "accepted in 2 documents" in made.stderr
+    checked = run("check", userauth, "--baseline", str(baseline), "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["findings"] == []
+    assert "0 new, 0 no longer occur" in checked.stderr and "billing" not in checked.stderr
