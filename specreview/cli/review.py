@@ -113,7 +113,7 @@ def review_targets(
     out_dir = output_dir or settings.output.dir or Path(DEFAULT_OUTPUT_DIR)
     chosen = tuple(dict.fromkeys(formats)) or settings.output.formats or DEFAULT_FORMATS
     jobs_list, failures = plan_jobs(settings)
-    with Progress(len(jobs_list)) as progress:
+    with Progress(len(jobs_list), before_baseline=entries is not None) as progress:
         done = review_jobs(jobs_list, run_settings, settings.allow, rules, processes=jobs, on_done=progress.advance)
     outcomes = _in_config_order(done, failures)
     for outcome in outcomes:
@@ -257,8 +257,11 @@ def _interactive() -> bool:
 class Progress:
     """A rich progress bar on a terminal; in CI (or any non-terminal) one plain line per finished target."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, *, before_baseline: bool = False) -> None:
         self.total = total
+        # A target's line comes before the baseline is applied: say so, or "19 errors" here and "clean" in the
+        # summary table read as a contradiction.
+        self._suffix = " (before the baseline)" if before_baseline else ""
         self.done = 0
         self._bar = None
         self._task = None
@@ -292,6 +295,7 @@ class Progress:
             from specreview.findings import Report
 
             what = summary_text(Report([outcome.document], outcome.findings)).removesuffix(" in 1 document")
+            what += self._suffix
         else:
             what = "failed to load" if not outcome.skipped else "skipped"
         typer.echo(f"[{self.done}/{self.total}] {outcome.job.name}: {what}", err=True)

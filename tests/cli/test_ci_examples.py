@@ -235,6 +235,9 @@ def test_the_scheduled_review_reports_only_what_is_new_since_the_baseline(tmp_pa
 
     accepted = bash(step["run"], tmp_path, BILLING_TOKEN="unused")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    # Each target's line counts what it found before the baseline: the summary says none of it is new.
+    progress = [line for line in accepted.stderr.splitlines() if line.startswith("[")]
+    assert len(progress) == 2 and all(line.endswith("(before the baseline)") for line in progress)
     reports = tmp_path / "specreview-reports"
     assert {"index.html", "summary.json", "specs-billing.openapi.html", "specs-userauth.openapi.sarif"} <= {
         p.name for p in reports.iterdir()
