@@ -170,6 +170,9 @@ def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> tupl
         data, warnings = result.data, result.warnings
         locator = YamlLocator(result.root_mark, result.marks)
     if not isinstance(data, dict):
+        if fmt == "yaml" and first is not None and (path or source).lower().endswith(".json"):
+            # `not json {` is a YAML string; for a file named .json, what is wrong is the JSON, and where.
+            _parse_json_exact(text, source, [])
         # Where the top-level value starts (or 1:1 for an empty document), so the message has a position.
         line, column = _position(text, first.start() if first is not None and data is not None else 0)
         reason = f"not an OpenAPI document: expected a mapping at the top, found {_kind(data)}"

@@ -80,6 +80,25 @@ def test_not_a_mapping(text: str, kind: str) -> None:
     assert error.reason == f"not an OpenAPI document: expected a mapping at the top, found {kind}"
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("not json {\n", "invalid JSON: Expecting value"),  # a YAML string, but the file says JSON
+        ('"just a string"', "not an OpenAPI document: expected a mapping at the top, found a string"),
+        ("", "not an OpenAPI document: expected a mapping at the top, found an empty document"),
+    ],
+)
+def test_a_json_file_that_is_not_an_object_says_what_is_wrong_with_the_json(text: str, reason: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        parse_document(text.encode(), "openapi.json")
+    assert info.value.reason == reason and info.value.line == 1
+
+
+def test_a_yaml_mapping_in_a_json_file_is_still_read() -> None:
+    document = parse_document(b'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: {}\n', "openapi.json")
+    assert document.format == "yaml" and document.data["openapi"] == "3.0.0"
+
+
 def test_missing_version_key() -> None:
     error = parse_error("info:\n  title: x\n")
     assert "no 'openapi' or 'swagger' key" in error.reason
