@@ -37,7 +37,7 @@ class ValueContext:
 Detector = Callable[[str, ValueContext, Mapping[str, Any]], Iterator[Hit]]
 DETECTORS: dict[str, Detector] = {}
 # Detectors whose answer depends on the field name, so the engine must work it out for them.
-FIELD_DETECTORS = frozenset({"secret-field-value", "phone", "card-security-code", "government-id"})
+FIELD_DETECTORS = frozenset({"secret-field-value", "phone", "card-number", "card-security-code", "government-id"})
 
 
 def detector(name: str) -> Callable[[Detector], Detector]:
@@ -220,11 +220,47 @@ _CARD = re.compile(
 _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
-def _real_cards(value: str, test_cards: frozenset[str]) -> Iterator[str]:
+# The major networks' number ranges (IIN prefixes) and lengths. Maestro is left out: its ranges cover most
+# numbers starting 5 or 6, so it would admit as many ids as it does cards.
+_BRANDS: tuple[tuple[tuple[int, int], frozenset[int]], ...] = (
+    ((4, 4), frozenset({13, 16, 19})),  # Visa
+    ((51, 55), frozenset({16})),  # Mastercard
+    ((2221, 2720), frozenset({16})),  # Mastercard 2-series
+    ((34, 34), frozenset({15})),  # American Express
+    ((37, 37), frozenset({15})),
+    ((6011, 6011), frozenset(range(16, 20))),  # Discover
+    ((644, 649), frozenset(range(16, 20))),
+    ((65, 65), frozenset(range(16, 20))),
+    ((3528, 3589), frozenset(range(16, 20))),  # JCB
+    ((300, 305), frozenset(range(14, 20))),  # Diners Club
+    ((36, 36), frozenset(range(14, 20))),
+    ((38, 39), frozenset(range(16, 20))),
+    ((62, 62), frozenset(range(16, 20))),  # UnionPay
+)
+
+
+def is_major_brand_number(digits: str) -> bool:
+    """Whether a run of digits has the prefix and length of a Visa, Mastercard, Amex, Discover, JCB, Diners or
+    UnionPay card."""
+    for (low, high), lengths in _BRANDS:
+        width = len(str(low))
+        if len(digits) in lengths and low <= int(digits[:width]) <= high:
+            return True
+    return False
+
+
+def _real_cards(value: str, test_cards: frozenset[str], card_field: bool = False) -> Iterator[str]:
+    """Luhn-valid card numbers that are not test cards. Written in groups (`4539 1488 0343 6467`) it is a card
+    number; a solid run of digits is one only in a card-named field or with a major network's prefix and length:
+    Luhn alone passes one random number in ten, and ids, ISBNs and millisecond timestamps are runs of 13-19
+    digits."""
     for match in _CARD.finditer(value):
-        digits = re.sub(r"\D", "", match.group(0))
-        if 13 <= len(digits) <= 19 and luhn_ok(digits) and digits not in test_cards and len(set(digits)) > 2:
-            yield match.group(0)
+        span = match.group(0)
+        digits = re.sub(r"\D", "", span)
+        if not (13 <= len(digits) <= 19 and luhn_ok(digits) and digits not in test_cards and len(set(digits)) > 2):
+            continue
+        if card_field or not span.isdigit() or is_major_brand_number(digits):
+            yield span
 
 
 @detector("card-number")
@@ -232,7 +268,8 @@ def detect_card(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> It
     """Luhn-valid card numbers that are not processor test cards."""
     if not _FOUR_DIGITS.search(value):
         return  # every card pattern has a run of four digits; one C-level search rejects almost all strings
-    for span in _real_cards(value, options.get("_test_cards", frozenset())):
+    card_field = bool(set(split_words(ctx.field)) & set(options.get("card_fields", ())))
+    for span in _real_cards(value, options.get("_test_cards", frozenset()), card_field):
         yield Hit("card number", span)
 
 

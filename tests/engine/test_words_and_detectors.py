@@ -149,6 +149,9 @@ def test_near_miss_credentials_are_not_detected(value, field):
         ("maria.gonzalez@gmail.com", "email"),
         ("+1 312 847 2290", "phone"),
         ("4539148803436467", "card_number"),
+        ("4539148803436467", "reference"),  # a Visa number needs no card-named field
+        ("6759649826438453", "card_number"),  # Maestro: a card in a card-named field
+        ("1234 5678 9012 3452", "memo"),  # written in groups of four: a card wherever it is
         ("536-22-1234", "ssn"),
     ],
 )
@@ -169,4 +172,20 @@ def test_personal_data_is_detected(value, field):
     ],
 )
 def test_reserved_and_test_personal_data_is_not_detected(value, field):
+    assert _detect("personal-data-in-example", value, field) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ('W/"636462502180261858"', "etag"),
+        ("9780307476463", "isbn13"),
+        ("1700000000004", "created_ms"),
+        ("6631945550173363", "merchant_acceptor_id"),
+        ("https://pbs.twimg.com/profile_images/632233890594299904/DgRDU6dx_400x400.png", "url"),
+        ("6759649826438453", "reference"),
+    ],
+)
+def test_luhn_valid_ids_and_timestamps_are_not_card_numbers(value, field):
+    # Each passes the Luhn check (one random number in ten does) but has no major network's prefix and length.
     assert _detect("personal-data-in-example", value, field) == []
