@@ -148,8 +148,11 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
 
 # --------------------------------------------------------------------------- personal data
 
-# Not after `:` or `/`: `sip:user@host` and `https://user@host` are URIs, not mailboxes.
-_EMAIL = re.compile(r"(?<![\w.+:/-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24})\b")
+# Not after `:` or `/` (`sip:user@host` and `https://user@host` are URIs, not mailboxes) unless after `mailto:`;
+# not before `:path` either: `git@github.com:octocat/Hello-World.git` is an SSH location (scp syntax).
+_EMAIL = re.compile(
+    r"(?:(?<=mailto:)|(?<![\w.+:/-]))([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24})\b(?!:[\w~/.-])"
+)
 
 
 def is_reserved_domain(domain: str, reserved: Mapping[str, Any]) -> bool:

@@ -152,6 +152,7 @@ def test_near_miss_credentials_are_not_detected(value, field):
         ("4539148803436467", "reference"),  # a Visa number needs no card-named field
         ("6759649826438453", "card_number"),  # Maestro: a card in a card-named field
         ("1234 5678 9012 3452", "memo"),  # written in groups of four: a card wherever it is
+        ("Escalate to [Priya](mailto:priya.raman@gmail.com).", "description"),
         ("536-22-1234", "ssn"),
     ],
 )
@@ -169,6 +170,8 @@ def test_personal_data_is_detected(value, field):
         ("XXX-XX-XXXX", "ssn"),
         ("+44 7700 900123", "mobile"),
         ("2024-03-02T10:00:00Z", "created_at"),
+        ("git@github.com:octocat/Hello-World.git", "ssh_url"),  # an SSH location, not a mailbox
+        ("https://deploy@gitlab.com/team/app.git", "clone_url"),
     ],
 )
 def test_reserved_and_test_personal_data_is_not_detected(value, field):
