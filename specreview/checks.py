@@ -116,10 +116,14 @@ def _type_names(value: Any) -> list[str]:
 
 @check("can-hold-text")
 def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
-    """A property that can carry a string (or a structure of them): a boolean `has_secret` cannot leak one."""
+    """A property that can carry a string (or a structure of them): a boolean `has_secret` cannot leak one, nor
+    can a field restricted to an enum or const (a permission's `secrets: read | write`): its every value is
+    already printed in the document."""
     schema, _ = _deref(doc, node)
     if not isinstance(schema, dict):
         return "untyped"
+    if "const" in schema or (isinstance(schema.get("enum"), list) and schema["enum"]):
+        return None
     kinds = _type_names(schema.get("type"))
     lists = [schema.get(key) for key in ("anyOf", "oneOf")]
     branches = [b for branch_list in lists if isinstance(branch_list, list) for b in branch_list if isinstance(b, dict)]

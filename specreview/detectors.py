@@ -72,14 +72,33 @@ _PLACEHOLDER_WORDS = (
     "replace",
 )
 _MASK = re.compile(r"^[\s*xX•#._-]*$|^(.)\1{5,}$")
-_TYPE_NAMES = {"string", "str", "password", "secret", "token", "null", "none", "true", "false", "bearer", "n/a", "tbd"}
+_TYPE_NAMES = {
+    "string",
+    "strings",
+    "str",
+    "password",
+    "secret",
+    "token",
+    "null",
+    "none",
+    "true",
+    "false",
+    "bearer",
+    "n/a",
+    "tbd",
+}
+
+
+def _one_character(text: str) -> bool:
+    """`00000000-0000-0000-0000-000000000000`, `0000 0000`: one character repeated between separators."""
+    return len(text) >= 6 and len(set(re.sub(r"[\s._:/-]", "", text))) == 1
 
 
 def is_placeholder(value: str) -> bool:
     """`<jwt>`, `********`, `XXX-XX-XXXX`, `string`, `your-api-key`, anything saying example/placeholder/redacted."""
-    text = value.strip()
+    text = value.strip().strip("\"'").strip()  # `"********"`, quotes and all
     low = text.lower()
-    if not text or low in _TYPE_NAMES or _MASK.match(text):
+    if not text or low in _TYPE_NAMES or _MASK.match(text) or _one_character(text):
         return True
     if any(word in low for word in _PLACEHOLDER_WORDS):
         return True
@@ -120,6 +139,10 @@ def _looks_random(value: str) -> bool:
     )
 
 
+# `/subscriptions/…/credentials/cred0`, `/v1/secrets/db-password`: where a secret is kept, named by its path.
+_RESOURCE_PATH = re.compile(r"(?:/[\w.~%@-]+){3,}/?")
+
+
 @detector("secret-field-value")
 def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Any non-placeholder value of a field whose name says it holds a password, secret, token or key.
@@ -128,7 +151,7 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
     that look random; `options.key_words` (key) also need a qualifier such as `api` or `private`, because a
     `key` field more often holds a setting name, a period or a stream id.
     """
-    if ctx.in_text or not ctx.field or is_placeholder(value):
+    if ctx.in_text or not ctx.field or is_placeholder(value) or _RESOURCE_PATH.fullmatch(value):
         return
     words = split_words(ctx.field)
     if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):

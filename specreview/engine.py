@@ -39,7 +39,6 @@ _VALUE_KEYWORDS = frozenset(
         "examples",
         "default",
         "const",
-        "enum",
         "value",
         "schema",
         "items",
@@ -320,8 +319,8 @@ class Review:
             parent = node_chain[i]  # the container holding `token`
             if isinstance(parent, dict) and "in" in parent and isinstance(parent.get("name"), str):
                 return parent["name"]
-            if str(token).startswith("x-"):
-                return ""  # inside a vendor extension: its values describe the field, they are not its value
+            if str(token).startswith("x-") or token == "enum":
+                return ""  # a vendor extension's values, or the choices a field allows: none is the field's value
             if isinstance(token, int) or token in _VALUE_KEYWORDS:
                 continue
             if (
@@ -500,8 +499,10 @@ def _field_at(key: Any, child: Any, after_examples: bool) -> str | None:
     value keyword that passes the field above through, "" when nothing below is a field's value.
     The same decisions as _find_field_name, which makes them walking up from one path."""
     key = key if isinstance(key, str) else str(key)  # documents built in Python may use int status codes
-    if key.startswith("x-"):
-        return ""  # inside a vendor extension: its values describe the field, they are not its value
+    if key.startswith("x-") or key == "enum":
+        # A vendor extension's values describe the field; an enum lists the values it may take (a permission's
+        # `read`/`write`, a token's `bearer`): neither is the field's value, so field names do not judge them.
+        return ""
     if key in _VALUE_KEYWORDS:
         return None
     if after_examples and isinstance(child, dict) and "value" in child:

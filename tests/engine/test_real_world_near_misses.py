@@ -154,3 +154,28 @@ def test_government_id_names_are_still_found(name):
     pointer = f"/components/schemas/Thing/properties/{name}"
     doc = document({"type": "object", "properties": {name: {"type": "string"}}})
     assert ("government-id-in-response", pointer) in findings(doc)
+
+
+def test_a_permission_enum_named_secrets_is_neither_a_secret_nor_an_example_of_one():
+    # GitHub's app permissions: `secrets: {type: string, enum: [read, write]}`.
+    permission = {"type": "string", "enum": ["read", "write"]}
+    schema = {"type": "object", "properties": {"secrets": permission, "organization_secrets": permission}}
+    assert findings(document(schema)) == []
+
+
+def test_a_secret_field_still_leaks_through_its_example_when_it_has_no_enum():
+    schema = {"type": "object", "properties": {"client_secret": {"type": "string", "example": "9f8e7d6c5b4a3f2e1d0c"}}}
+    assert {rule for rule, _ in findings(document(schema))} == {"secret-in-response", "credential-in-example"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"********"',  # a mask, quotes and all
+        "00000000-0000-0000-0000-000000000000",
+        "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/g/providers/Microsoft.Sql/credentials/c0",
+    ],
+)
+def test_masks_and_resource_paths_are_not_credential_examples(value):
+    schema = {"type": "object", "properties": {"refreshCredential": {"type": "string", "example": value}}}
+    assert [rule for rule, _ in findings(document(schema)) if rule == "credential-in-example"] == []
