@@ -345,13 +345,16 @@ def candidate_hosts(value: str) -> Iterator[str]:
     """Host names and addresses mentioned in a string: in URLs, and bare ones in prose.
 
     An address in CIDR notation (`10.0.0.0/8`) or ending in `.0` names a network, not a host: configuration
-    docs explain ranges all the time, and that reveals no machine.
+    docs explain ranges all the time, and that reveals no machine. A dotted name right after a single `/` is a
+    path segment (`/resourceGroups/System.local/`, `/Bus.svc`), not a host; after `//` it is one.
     """
     for match in _URL_HOST.finditer(value):
         yield match.group(1)
     for match in _BARE_HOST.finditer(value):
-        host = match.group(1)
+        host, start = match.group(1), match.start()
         if host[-1].isdigit() and (host.endswith(".0") or value[match.end() : match.end() + 1] == "/"):
+            continue
+        if start and value[start - 1] == "/" and value[start - 2 : start] != "//":
             continue
         yield host
     if ":" in value:

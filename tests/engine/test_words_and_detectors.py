@@ -192,3 +192,16 @@ def test_reserved_and_test_personal_data_is_not_detected(value, field):
 def test_luhn_valid_ids_and_timestamps_are_not_card_numbers(value, field):
     # Each passes the Luhn check (one random number in ten does) but has no major network's prefix and length.
     assert _detect("personal-data-in-example", value, field) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "hosts"),
+    [
+        ("/subscriptions/1/resourceGroups/System.local/providers/Microsoft.Storage", []),  # a path segment
+        ("http://api.wmata.com/Bus.svc/json/jStops", []),  # a WCF endpoint file, not a .svc host
+        ("//kubernetes.local", ["kubernetes.local"]),  # protocol-relative URL: a host
+        ("Syncs with ledger.corp.internal/v2 nightly", ["ledger.corp.internal"]),
+    ],
+)
+def test_dotted_path_segments_are_not_hosts(value, hosts):
+    assert _detect("internal-host", value) == ["internal host"] * len(hosts)
