@@ -74,7 +74,9 @@ def unbounded_reason(schema: Any, doc: Any, options: Mapping[str, Any], depth: i
         if "maxItems" not in schema:
             return "array without maxItems"
         return unbounded_reason(schema.get("items"), doc, options, depth + 1)
-    if kind == "object" and isinstance(schema.get("additionalProperties"), dict) and "properties" not in schema:
+    values = schema.get("additionalProperties")
+    # `dict[str, Any]` is `additionalProperties: true`; `dict[str, str]` a schema for the values.
+    if kind == "object" and (isinstance(values, dict) or values is True) and "properties" not in schema:
         if "maxProperties" not in schema:
             return "map without maxProperties"
     return None
@@ -85,7 +87,9 @@ def check_unbounded(node: Any, doc: Any, options: Mapping[str, Any]) -> str | No
     """A property schema, or a parameter (whose bounds sit on its `schema`, or on itself in Swagger 2.0)."""
     if isinstance(node, dict) and "in" in node and "name" in node:
         if node.get("in") == "body":
-            return None  # Swagger 2.0 body: its schema's properties are checked as schema properties
+            # Swagger 2.0 body: an object's properties are checked as schema properties, so this only finds a
+            # body that is a map, a string or an array as a whole.
+            return unbounded_reason(node.get("schema"), doc, options)
         schema = node.get("schema", node)
         return unbounded_reason(schema, doc, options)
     return unbounded_reason(node, doc, options)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specreview.regex_literals import literal_filter
-from specreview.words import split_words
+from specreview.words import name_words, split_words
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
     """
     if ctx.in_text or not ctx.field or is_placeholder(value) or _RESOURCE_PATH.fullmatch(value):
         return
-    words = split_words(ctx.field)
+    words = name_words(ctx.field)
     if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):
         return
     head = words[-1]
@@ -323,6 +323,8 @@ def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, An
     words = split_words(ctx.field)
     if ctx.in_text or not words or is_placeholder(value) or value in dummies:
         return
+    if set(words) & set(options.get("not_id_words", ())):
+        return  # `ssn_last4`, `passport_country`, `tax_id_type`: about the number, not the number
     if any(all(w in words for w in combo) for combo in options.get("id_fields", ())) and re.search(r"\d{4}", value):
         if not _SSN.search(value):
             yield Hit("government id number", value)

@@ -22,7 +22,7 @@ from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.gc_pause import gc_paused
 from specreview.ruleset.model import Match, Rule, WordPattern
 from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Selector, evaluate
-from specreview.words import split_words
+from specreview.words import name_words
 
 IGNORE_KEY = "x-specreview-ignore"
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
@@ -218,8 +218,10 @@ class Review:
         if not wanted:
             return True
         flows = self.flows.flows_of(cand.path)
-        if not flows and isinstance(cand.value, dict) and "in" in cand.value:
-            flows = _REQUEST if cand.value.get("in") != "body" else frozenset()  # a parameter
+        if not flows and isinstance(cand.value, dict) and "in" in cand.value:  # a parameter
+            # A Swagger 2.0 body goes the way of its schema (a callback's body is sent, not received).
+            body = cand.value.get("in") == "body"
+            flows = self.flows.flows_of((*cand.path, "schema")) if body else _REQUEST
         return any(_flow_matches(f, flows) for f in wanted)
 
     def _is_issued(self, path: Path) -> bool:
@@ -407,7 +409,7 @@ def _pattern_hits(pattern: WordPattern, words: tuple[str, ...]) -> bool:
 
 def _words_match(match: Match, name: str) -> str | None:
     """The kind of thing the name denotes ("password", "api key"…), or None."""
-    words = split_words(name)
+    words = name_words(name)
     if not words or (match.except_words and match.except_words.intersection(words)):
         return None
     for pattern in match.words:

@@ -64,12 +64,24 @@ def literal_filter(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str] | N
     for pattern in patterns:
         required = required_literals(pattern)
         if required is None:
-            rest.append(f"(?:{pattern.pattern})")
+            rest.append(_scoped(pattern.pattern))
         else:
             literals.update(required)
     # Longest first, so that a literal which starts another does not end the search for it early.
     markers = re.compile("|".join(re.escape(s) for s in sorted(literals, key=lambda s: (-len(s), s))))
     return (markers if literals else None), (re.compile("|".join(rest)) if rest else None)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+def _scoped(pattern: str) -> str:
+    """`pattern` as a group that can sit in a union: a leading `(?i)` applies to the whole expression only at
+    its start, so it becomes the group's own `(?i:…)`."""
+    flags = _GLOBAL_FLAGS.match(pattern)
+    if flags is None:
+        return f"(?:{pattern})"
+    return f"(?{flags.group(1)}:{pattern[flags.end() :]})"
 
 
 def _required(items: list[tuple[Any, Any]]) -> Alternatives | None:

@@ -18,7 +18,16 @@ from specreview.flow import METHODS, FlowMap
 
 Step = tuple[str, Any]  # ("child", name) | ("wild", None) | ("index", i) | ("desc", name)
 
-ALIASES = ("#SchemaProperty", "#Parameter", "#PathItem", "#Operation", "#ExampleValue", "#Text", "#ServerUrl")
+ALIASES = (
+    "#SchemaProperty",
+    "#Parameter",
+    "#RequestBody",
+    "#PathItem",
+    "#Operation",
+    "#ExampleValue",
+    "#Text",
+    "#ServerUrl",
+)
 
 # Keys whose values are example data, and keys whose values are prose.
 EXAMPLE_KEYS = ("example", "examples", "default", "const", "enum")
@@ -237,6 +246,29 @@ def _parameters(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate
     yield from params_at(("parameters",), doc.get("parameters"))
 
 
+def _request_bodies(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+    """The schema of each media type of each request body, inline or in `components/requestBodies`: the body
+    as a whole (`dict[str, Any]`, a bare string), where `#SchemaProperty` sees only an object's properties."""
+
+    def schemas_of(path: Path, body: Any) -> Iterator[Candidate]:
+        content = body.get("content") if isinstance(body, dict) and "$ref" not in body else None
+        if isinstance(content, dict):
+            for media, media_obj in content.items():
+                if isinstance(media_obj, dict) and isinstance(media_obj.get("schema"), dict):
+                    yield Candidate((*path, "content", media, "schema"), media_obj["schema"], "request body")
+
+    for item_path, item in _path_items(doc):
+        for method in METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield from schemas_of((*item_path, method, "requestBody"), op.get("requestBody"))
+    components = doc.get("components")
+    bodies = components.get("requestBodies") if isinstance(components, dict) else None
+    if isinstance(bodies, dict):
+        for name, body in bodies.items():
+            yield from schemas_of(("components", "requestBodies", name), body)
+
+
 def _path_items(doc: Any) -> Iterator[tuple[Path, dict[str, Any]]]:
     paths = doc.get("paths")
     if isinstance(paths, dict):
@@ -299,6 +331,7 @@ def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidat
 _ALIAS_FUNCS = {
     "#SchemaProperty": _schema_properties,
     "#Parameter": _parameters,
+    "#RequestBody": _request_bodies,
     "#PathItem": _path_item_candidates,
     "#Operation": _operations,
     "#ExampleValue": _example_values,

@@ -28,6 +28,13 @@ _COMPOUNDS = {
     "refreshtoken": ("refresh", "token"),
     "authtoken": ("auth", "token"),
     "lineno": ("line", "number"),
+    # Abbreviations teams write in field names (`accessTok`, `privKey`, `admin_pw`, `awsCreds`).
+    "tok": ("token",),
+    "toks": ("tokens",),
+    "priv": ("private",),
+    "privkey": ("private", "key"),
+    "pw": ("password",),
+    "creds": ("credentials",),
     "filename": ("file", "name"),
 }
 
@@ -40,6 +47,19 @@ def split_words(name: str) -> tuple[str, ...]:
         low = raw.lower()
         words.extend(_COMPOUNDS.get(low, (low,)))
     return tuple(words)
+
+
+@lru_cache(maxsize=65536)
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a name without a trailing number or version: `cvv2`, `password_2` and `signing_secret_v2` are
+    a cvv, a password and a signing secret, and rules look at the last word."""
+    words = split_words(name)
+    end = len(words)
+    while end > 1 and words[end - 1].isdigit():
+        end -= 1
+        if end > 1 and words[end - 1] == "v":
+            end -= 1
+    return words[:end]
 
 
 def singular(word: str) -> str:

@@ -179,3 +179,69 @@ def test_a_secret_field_still_leaks_through_its_example_when_it_has_no_enum():
 def test_masks_and_resource_paths_are_not_credential_examples(value):
     schema = {"type": "object", "properties": {"refreshCredential": {"type": "string", "example": value}}}
     assert [rule for rule, _ in findings(document(schema)) if rule == "credential-in-example"] == []
+
+
+def request_document(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/echo": {"post": {"requestBody": body, "responses": {"200": {"description": "ok"}}}}},
+    }
+
+
+def weak_inputs(doc: dict[str, Any]) -> list[str]:
+    return [f.pointer for f in review(doc).findings if f.category == "weak-input"]
+
+
+def test_a_request_body_that_is_a_map_of_anything_is_unbounded():
+    # FastAPI's `payload: dict[str, Any] = Body(...)`.
+    schema = {"type": "object", "additionalProperties": True, "title": "Payload"}
+    body = {"required": True, "content": {"application/json": {"schema": schema}}}
+    assert weak_inputs(request_document(body)) == ["/paths/~1echo/post/requestBody/content/application~1json/schema"]
+
+
+def test_a_request_body_object_is_judged_by_its_properties_not_as_a_whole():
+    schema = {"type": "object", "properties": {"note": {"type": "string", "maxLength": 200}}}
+    body = {"content": {"application/json": {"schema": schema}}}
+    assert weak_inputs(request_document(body)) == []
+
+
+def test_a_swagger_2_body_that_is_a_map_is_unbounded():
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/echo": {
+                "post": {
+                    "parameters": [
+                        {"in": "body", "name": "payload", "schema": {"type": "object", "additionalProperties": True}}
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    assert weak_inputs(doc) == ["/paths/~1echo/post/parameters/0"]
+
+
+def error_document(schema: dict[str, Any]) -> dict[str, Any]:
+    doc = document({"type": "object"})
+    doc["paths"]["/things"]["get"]["responses"]["400"] = {
+        "description": "bad",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    doc["components"]["schemas"]["Error"] = schema
+    return doc
+
+
+def test_an_address_line_in_an_error_body_is_not_a_source_line():
+    schema = {"type": "object", "properties": {"address_line2": {"type": "string"}, "line": {"type": "integer"}}}
+    assert findings(error_document(schema)) == [("stack-trace-in-error", "/components/schemas/Error/properties/line")]
+
+
+def test_a_numbered_name_is_judged_by_the_word_before_the_number():
+    schema = {"type": "object", "properties": {"cvv2": {"type": "string"}, "password_2": {"type": "string"}}}
+    assert sorted(findings(document(schema))) == [
+        ("password-in-response", "/components/schemas/Thing/properties/password_2"),
+        ("payment-card-in-response", "/components/schemas/Thing/properties/cvv2"),
+    ]

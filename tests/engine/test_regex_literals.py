@@ -69,3 +69,11 @@ def test_a_credential_without_a_marker_in_prose_is_rejected_and_one_with_it_is_f
     assert list(detect_patterns(prose, ctx, options)) == []
     leaked = prose + "Use key AKIA" + "Z7QX4M2P9L3K8JWT" + " for the bucket."
     assert [hit.kind for hit in detect_patterns(leaked, ctx, options)] == ["AWS access key id"]
+
+
+def test_a_pattern_with_global_flags_joins_the_union() -> None:
+    # A user rule's `(?i)token=…` used to end every check with "global flags not at the start".
+    free, other = re.compile(r"(?i)secret=[a-z0-9]{20}"), re.compile(r"\b[0-9a-f]{40}\b")
+    _, unmarked = literal_filter([free, other])
+    assert unmarked is not None and unmarked.search("SECRET=" + "Ab3" * 7)
+    assert not unmarked.search("secret=short")

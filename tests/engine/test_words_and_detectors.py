@@ -6,7 +6,7 @@ import pytest
 
 from specreview.detectors import ValueContext, is_internal_host, is_placeholder, luhn_ok
 from specreview.ruleset.load import builtin_rule_dir, load_rule_file
-from specreview.words import split_words
+from specreview.words import name_words, split_words
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,22 @@ from specreview.words import split_words
 )
 def test_split_words(name, words):
     assert split_words(name) == words
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("cvv2", ("cvv",)),  # a trailing number or version is not what the name is
+        ("password_2", ("password",)),
+        ("signing_secret_v2", ("signing", "secret")),
+        ("accessTok", ("access", "token")),  # abbreviations teams write
+        ("privKey", ("private", "key")),
+        ("admin_pw", ("admin", "password")),
+        ("v2", ("v",)),  # never empty
+    ],
+)
+def test_name_words(name, words):
+    assert name_words(name) == words
 
 
 @pytest.mark.parametrize(
@@ -119,6 +135,10 @@ def _detect(rule_id, value, field="", in_text=False):
         ("postgres://app:S3cr3tPass@db.acme.io/app", ""),
         ("Summer2023!", "current_password"),
         ("acme_live_9f2KqL7vX3mN8pR4tW6yZ1bC5dE0gH2j", "key"),
+        ("curl -H 'X-Api-Secret: lgr_sk_live_8N2QxV4bT7mK3pR9wZ1cF5hJ0sL6dQ7dX' https://api.ledgerly.io", ""),
+        ("curl -H 'X-API-Key: 8N2QxV4bT7mK3pR9wZ1c' https://api.acme.io/v1/runs", ""),
+        ("CorrectHorse42!", "wifiPsk"),  # a pre-shared key is the network's password
+        ("ya29.a0AfB_byC3kLmN8pQ", "accessTok"),
     ],
 )
 def test_credentials_are_detected(value, field):
@@ -137,6 +157,8 @@ def test_credentials_are_detected(value, field):
         ("theme", "key"),
         ("5b0e4d52-8b0a-4d7c-9f61-1a2f0c9d7e11", "idempotency_key"),
         ("bearer", "token_type"),
+        ("curl -H 'X-API-Key: YOUR_API_KEY' https://api.acme.io/v1/runs", ""),
+        ("Send the X-Api-Key: header with every request.", ""),
     ],
 )
 def test_near_miss_credentials_are_not_detected(value, field):
@@ -171,6 +193,8 @@ def test_personal_data_is_detected(value, field):
         ("+44 7700 900123", "mobile"),
         ("2024-03-02T10:00:00Z", "created_at"),
         ("git@github.com:octocat/Hello-World.git", "ssh_url"),  # an SSH location, not a mailbox
+        ("8876", "ssn_last4"),  # the last four digits say which number, they are not one
+        ("US", "passport_country"),
         ("https://deploy@gitlab.com/team/app.git", "clone_url"),
     ],
 )
