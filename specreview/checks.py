@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from specreview.document.pointer import parse_pointer
+from specreview.words import split_words
 
 Check = Callable[[Any, Any, Mapping[str, Any]], str | None]  # (node, doc, options) -> reason or None
 CHECKS: dict[str, Check] = {}
@@ -136,3 +138,94 @@ def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any]) -> str 
     if kinds and all(k in _NOT_TEXT for k in kinds):
         return None
     return "may hold text"
+
+
+# What a schema may say besides its type and still mean "or null" (FastAPI's `Optional[Model]` is
+# `anyOf: [{$ref: Model}, {type: null}]`; OpenAPI 3.0 writes `{type: object, nullable: true}`).
+_NULL_BRANCH_KEYS = frozenset({"type", "nullable", "description", "title"})
+
+
+def _is_null_branch(schema: Any) -> bool:
+    return (
+        isinstance(schema, dict)
+        and set(schema) <= _NULL_BRANCH_KEYS
+        and (schema.get("nullable") is True or schema.get("type") == "null")
+    )
+
+
+def structure_fields(schema: Any, doc: Any, depth: int = 0) -> dict[str, Any] | None:
+    """The declared fields of a structured value: an object with `properties`, an array of them, or a
+    composition of them (`allOf` merged; every non-null `anyOf`/`oneOf` branch a structure). None when the value
+    may be a scalar, an opaque object or a map, which hold their value without naming it."""
+    schema, _ = _deref(doc, schema)
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    if "$ref" in schema:  # a reference to a reference
+        return structure_fields(schema, doc, depth + 1)
+    if "items" in schema:
+        return structure_fields(schema["items"], doc, depth + 1)
+    if isinstance(schema.get("additionalProperties"), dict) or schema.get("additionalProperties") is True:
+        return None  # map values are anonymous: the map's own name is all that says what they are
+    fields: dict[str, Any] = {}
+    if isinstance(schema.get("properties"), dict):
+        fields.update(schema["properties"])
+    for branch in schema.get("allOf") if isinstance(schema.get("allOf"), list) else ():
+        fields.update(structure_fields(branch, doc, depth + 1) or {})
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        for branch in branches if isinstance(branches, list) else ():
+            if _is_null_branch(branch):
+                continue
+            sub = structure_fields(branch, doc, depth + 1)
+            if sub is None:
+                return None  # one branch holds a value directly
+            fields.update(sub)
+    return fields or None
+
+
+@check("holds-value")
+def check_holds_value(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
+    """A property that holds its value itself, rather than a structure whose fields each say what they hold.
+
+    `credentials: oneOf [S3Credentials, GcsCredentials]`, `imagePullSecrets: [{name}]` and
+    `MasterUserSecret: {SecretArn, KmsKeyId}` describe secrets: the secret, if any, is one of their fields, judged
+    and reported by its own name. A structure still counts when a field is named only by `options.value_fields`
+    (`api_keys: [{id, key}]`, `{isEncrypted, value}`): such a field takes its meaning from the property holding
+    the structure, so that property is the place to report.
+    """
+    if check_can_hold_text(node, doc, options) is None:
+        return None
+    fields = structure_fields(node, doc)
+    if fields is None:
+        return "may hold text"
+    value_words = frozenset(options.get("value_fields", ()))
+    for name, field in fields.items():
+        words = split_words(str(name))
+        if words and value_words.issuperset(words) and check_can_hold_text(field, doc, options) is not None:
+            if structure_fields(field, doc) is None:
+                return f"a structure whose '{name}' holds the value"
+    return None
+
+
+# `booking/service.py:418`, `File "app/db.py", line 88`, `at Main.java:42`: a source file and line.
+_SOURCE_LOCATION = re.compile(
+    r"\b[\w./\\-]+\.(?:py|pyx|js|mjs|cjs|ts|tsx|java|kt|scala|go|rb|php|cs|rs|c|cc|cpp|h|swift|ex|exs|erl)"
+    r"(?:\"?, line \d+|:\d+)\b"
+)
+
+
+@check("shows-source-location")
+def check_shows_source_location(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
+    """A property whose examples, default or description show a source file and line: whatever its name
+    (`origin`, `where`, `at`), it tells callers where the code is."""
+    schema, _ = _deref(doc, node)
+    if not isinstance(schema, dict):
+        return None
+    branches = [schema, *(b for k in ("anyOf", "oneOf") for b in schema.get(k) or () if isinstance(b, dict))]
+    for branch in branches:
+        texts: list[Any] = [branch.get("description"), branch.get("example"), branch.get("default")]
+        if isinstance(branch.get("examples"), list):
+            texts.extend(branch["examples"])
+        if any(isinstance(t, str) and _SOURCE_LOCATION.search(t) for t in texts):
+            return "shows a source file and line"
+    return None

@@ -70,6 +70,8 @@ _PLACEHOLDER_WORDS = (
     "test_",
     "lorem",
     "replace",
+    "***",  # partly masked: `1****6`, `sk_live_****4242`
+    "•••",
 )
 _MASK = re.compile(r"^[\s*xX•#._-]*$|^(.)\1{5,}$")
 _TYPE_NAMES = {
@@ -104,6 +106,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if text[0] in "[(" and text[-1] in "])":  # "[authentication secret]"
         return True
+    if re.fullmatch(r"\{[\w.-]+\}", text):  # "{password}", a template's slot
+        return True
     return bool(re.fullmatch(r"[A-Z_]{4,}", text))  # an environment variable name such as STRIPE_KEY
 
 
@@ -129,10 +133,12 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 
 def _looks_random(value: str) -> bool:
-    """A token-like string: long, no spaces, mixing letters and digits, and not a UUID (an id, not a secret)."""
+    """A token-like string: long, no spaces, mixing letters and digits, not a URL (`…/emoji/1f36a.png`) and not a
+    UUID (an id, not a secret)."""
     return (
         len(value) >= 16
         and " " not in value
+        and "://" not in value
         and any(c.isdigit() for c in value)
         and any(c.isalpha() for c in value)
         and not _UUID.match(value)
@@ -157,7 +163,8 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
     if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):
         return
     head = words[-1]
-    if head in options.get("strong", ()):
+    qualifiers = options.get("qualified", {}).get(head)
+    if head in options.get("strong", ()) or (qualifiers and set(words[:-1]) & set(qualifiers)):
         yield Hit(f"{head} value", value)
     elif head in options.get("weak", ()) and _looks_random(value):
         yield Hit(f"{head} value", value)
@@ -325,7 +332,11 @@ def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, An
         return
     if set(words) & set(options.get("not_id_words", ())):
         return  # `ssn_last4`, `passport_country`, `tax_id_type`: about the number, not the number
-    if any(all(w in words for w in combo) for combo in options.get("id_fields", ())) and re.search(r"\d{4}", value):
+    # `JT 48 21 93 B`, `529.982.247-25`: grouped, so the digits are counted; a URL or prose is not an id number.
+    digits = sum(c.isdigit() for c in value)
+    if digits < 4 or len(value) > 32 or "/" in value:
+        return
+    if any(all(w in words for w in combo) for combo in options.get("id_fields", ())):
         if not _SSN.search(value):
             yield Hit("government id number", value)
 
@@ -338,9 +349,9 @@ _BARE_HOST = re.compile(
     r"(?![\w-]|\.[\w-])",
     re.I,
 )
-_IPV6 = re.compile(
-    r"(?<![\w:])\[?((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{0,4})\]?", re.I
-)
+# A run of hex groups and colons; ipaddress decides whether it is an address (`fd4e:7a21:9c00::15`) or a time or
+# MAC address.
+_IPV6 = re.compile(r"(?<![\w:.])\[?([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})\]?(?![\w:])", re.I)
 
 
 def candidate_hosts(value: str) -> Iterator[str]:

@@ -320,7 +320,7 @@ class Review:
             token = path[i]
             parent = node_chain[i]  # the container holding `token`
             if isinstance(parent, dict) and "in" in parent and isinstance(parent.get("name"), str):
-                return parent["name"]
+                return _parameter_field(parent)
             if str(token).startswith("x-") or token == "enum":
                 return ""  # a vendor extension's values, or the choices a field allows: none is the field's value
             if isinstance(token, int) or token in _VALUE_KEYWORDS:
@@ -472,7 +472,7 @@ def _string_leaves(path: Path, value: Any, field: str) -> list[Leaf]:
         p, node, inherited = stack.pop()
         if isinstance(node, dict):
             # Inside a parameter object every value belongs to the parameter.
-            own = node["name"] if "in" in node and isinstance(node.get("name"), str) else None
+            own = _parameter_field(node) if "in" in node and isinstance(node.get("name"), str) else None
             after_examples = bool(p) and p[-1] == "examples"
             for key, child in node.items():
                 is_text = isinstance(child, str)
@@ -494,6 +494,12 @@ def _string_leaves(path: Path, value: Any, field: str) -> list[Leaf]:
                 elif isinstance(child, (dict, list)):
                     stack.append(((*p, i), child, inherited))
     return leaves
+
+
+def _parameter_field(param: dict[str, Any]) -> str:
+    """The field a parameter's values belong to: its name, and for a cookie the word `cookie` too, since a
+    cookie (`flsid`, `sid`) most often carries a session token whatever it is called."""
+    return f"{param['name']} cookie" if param.get("in") == "cookie" else param["name"]
 
 
 def _field_at(key: Any, child: Any, after_examples: bool) -> str | None:

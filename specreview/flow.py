@@ -7,7 +7,8 @@ discriminator mappings and the rest, and records for every schema node the flows
 - `request`:     parameters and request bodies (and what callbacks/webhooks receive back)
 - `success`:     1xx/2xx/3xx responses (and what callbacks/webhooks send out)
 - `error`:       4xx, 5xx and `default` responses
-- `error-debug`: inside an error schema, below a property named like `debug`
+- `error-debug`: inside an error schema, below a property named like `debug` or for an exception or traceback
+  (`exc`, `exception`, `traceback`, `frames`): a frame's `func` and `source` are as internal as its `lineno`
 
 `response` is the union of success, error and error-debug. `readOnly` properties are not requests' and
 `writeOnly` ones are not responses'. It also keeps, for credential-issuance checks, which operations return a
@@ -340,6 +341,11 @@ def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple
                     yield (*path, key, name), sub, flow
 
 
+# An error property named like `debug` anywhere, or ending in one of these words, holds diagnostic data through and
+# through: every field below it is debug data.
+_EXCEPTION_HOLDERS = frozenset({"exc", "exception", "exceptions", "traceback", "tracebacks", "backtrace", "frames"})
+
+
 def _property_schemas(path: Path, props: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
     for name, prop in props.items():
         if not isinstance(prop, dict):
@@ -349,7 +355,8 @@ def _property_schemas(path: Path, props: dict[str, Any], flow: str) -> Iterator[
         if flow == "request" and prop.get("readOnly") is True:
             continue
         child_flow = flow
-        if flow == "error" and "debug" in split_words(str(name)):
+        words = split_words(str(name)) if flow == "error" else ()
+        if "debug" in words or (words and words[-1] in _EXCEPTION_HOLDERS):  # not `exception_dates`
             child_flow = "error-debug"
         yield (*path, "properties", name), prop, child_flow
 

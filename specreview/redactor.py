@@ -41,6 +41,7 @@ class RedactionResult:
 
 def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dict[str, Rule]) -> list[Action]:
     actions: list[Action] = []
+    planned: set[tuple[str, str]] = set()
     for raw in findings:
         rule = rules[raw.finding.rule]
         if rule.redact == "none":
@@ -51,12 +52,33 @@ def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dic
                 actions.append(Action(to_pointer(path), "mask", rule.id, raw.spans))
             continue
         target = path[:-1] if rule.redact == "remove-parent" else path
-        target = _server_entry(target) or target
+        target = _server_entry(target) or _example_list(target) or target
         if not target:
             continue
-        actions.append(Action(to_pointer(target), "remove", rule.id))
+        pointer = to_pointer(target)
+        if (pointer, rule.id) in planned:  # every code of `recoveryCodes: [...]` names the same list
+            continue
+        planned.add((pointer, rule.id))
+        actions.append(Action(pointer, "remove", rule.id))
         actions.extend(_example_residue(doc, target, rule.id))
     return actions
+
+
+# Keys whose lists hold whole examples, choices or document parts, never one field's values.
+_STRUCTURAL_LISTS = frozenset(
+    {"examples", "enum", "servers", "parameters", "allOf", "anyOf", "oneOf", "tags", "required"}
+)
+_EXAMPLE_KEYS = frozenset({"example", "examples", "default"})
+
+
+def _example_list(path: Path) -> Path | None:
+    """An item of a field's list inside an example (`examples/0/recoveryCodes/2`): the field itself, so the
+    key goes rather than being left holding `[]` (the policy deletes "the key inside the example object")."""
+    if len(path) < 3 or not isinstance(path[-1], int) or not isinstance(path[-2], str):
+        return None
+    if path[-2] in _STRUCTURAL_LISTS or path[-2].startswith("x-"):
+        return None
+    return path[:-1] if any(step in _EXAMPLE_KEYS for step in path[:-2]) else None
 
 
 def _server_entry(path: Path) -> Path | None:

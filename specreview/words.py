@@ -35,6 +35,9 @@ _COMPOUNDS = {
     "privkey": ("private", "key"),
     "pw": ("password",),
     "creds": ("credentials",),
+    "conn": ("connection",),
+    "connstr": ("connection", "string"),
+    "str": ("string",),
     "filename": ("file", "name"),
 }
 
@@ -49,15 +52,38 @@ def split_words(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+# Trailing words that say how a value is written, not what it is: `ssnFull`, `secretText`, `password_plain`,
+# `serviceAccountKeyJson`, `privateKeyPem` are an ssn, a secret, a password and two keys.
+_FORM_WORDS = frozenset(
+    {
+        "full",
+        "raw",
+        "plain",
+        "plaintext",
+        "clear",
+        "cleartext",
+        "value",
+        "text",
+        "json",
+        "pem",
+        "b64",
+        "base64",
+        "hex",
+        "der",
+    }
+)
+
+
 @lru_cache(maxsize=65536)
 def name_words(name: str) -> tuple[str, ...]:
-    """The words of a name without a trailing number or version: `cvv2`, `password_2` and `signing_secret_v2` are
-    a cvv, a password and a signing secret, and rules look at the last word."""
+    """The words of a name without a trailing number, version or form word: `cvv2`, `password_2`,
+    `signing_secret_v2` and `secretText` are a cvv, a password, a signing secret and a secret, and rules look at the
+    last word. Never empty."""
     words = split_words(name)
     end = len(words)
-    while end > 1 and words[end - 1].isdigit():
+    while end > 1 and (words[end - 1].isdigit() or words[end - 1] in _FORM_WORDS):
         end -= 1
-        if end > 1 and words[end - 1] == "v":
+        if end > 1 and words[end - 1] == "v" and words[end].isdigit():
             end -= 1
     return words[:end]
 

@@ -245,3 +245,40 @@ def test_a_numbered_name_is_judged_by_the_word_before_the_number():
         ("password-in-response", "/components/schemas/Thing/properties/password_2"),
         ("payment-card-in-response", "/components/schemas/Thing/properties/cvv2"),
     ]
+
+
+def test_a_credentials_structure_is_judged_by_its_fields():
+    # `credentials: oneOf [S3, GCS]`: the secrets are the members' fields, reported where they are.
+    doc = document({"type": "object", "properties": {"credentials": {"oneOf": [{"$ref": "#/components/schemas/S3"}]}}})
+    doc["components"]["schemas"]["S3"] = {
+        "type": "object",
+        "properties": {"bucket": {"type": "string"}, "secretAccessKey": {"type": "string"}},
+    }
+    assert findings(doc) == [("secret-in-response", "/components/schemas/S3/properties/secretAccessKey")]
+
+
+def test_a_structure_whose_field_is_only_the_value_is_reported_at_the_structure():
+    key = {"type": "object", "properties": {"id": {"type": "string"}, "key": {"type": "string"}}}
+    schema = {"type": "object", "properties": {"api_keys": {"type": "array", "items": key}}}
+    assert findings(document(schema)) == [("secret-in-response", "/components/schemas/Thing/properties/api_keys")]
+
+
+@pytest.mark.parametrize("name", ["smtpPass", "guestWifiPass", "oauthRefresh", "secretEnv", "connStr", "ssnFull"])
+def test_names_written_in_other_conventions_are_still_secrets(name):
+    assert [rule for rule, _ in findings(document({"type": "object", "properties": {name: {"type": "string"}}}))]
+
+
+def test_every_field_of_an_exception_in_an_error_is_debug_data():
+    schema = {
+        "type": "object",
+        "properties": {"message": {"type": "string"}, "exc": {"$ref": "#/components/schemas/Exc"}},
+    }
+    doc = error_document(schema)
+    frame = {"type": "object", "properties": {"func": {"type": "string"}, "source": {"type": "string"}}}
+    doc["components"]["schemas"]["Exc"] = {
+        "type": "object",
+        "properties": {"frames": {"type": "array", "items": frame}},
+    }
+    found = {pointer for _, pointer in findings(doc)}
+    assert {"/components/schemas/Exc/properties/frames/items/properties/func"} <= found
+    assert "/components/schemas/Error/properties/message" not in found

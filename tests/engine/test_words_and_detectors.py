@@ -35,6 +35,10 @@ def test_split_words(name, words):
         ("accessTok", ("access", "token")),  # abbreviations teams write
         ("privKey", ("private", "key")),
         ("admin_pw", ("admin", "password")),
+        ("ssnFull", ("ssn",)),  # a form word is not what the name is
+        ("secretText", ("secret",)),
+        ("serviceAccountKeyJson", ("service", "account", "key")),
+        ("connStr", ("connection", "string")),
         ("v2", ("v",)),  # never empty
     ],
 )
@@ -139,6 +143,11 @@ def _detect(rule_id, value, field="", in_text=False):
         ("curl -H 'X-API-Key: 8N2QxV4bT7mK3pR9wZ1c' https://api.acme.io/v1/runs", ""),
         ("CorrectHorse42!", "wifiPsk"),  # a pre-shared key is the network's password
         ("ya29.a0AfB_byC3kLmN8pQ", "accessTok"),
+        ("Gr@debook2024", "smtpPass"),  # `pass` after a service word is its password
+        ("Server=sis.db;Database=grades;User Id=sa;Password=Gr@debook2024;", "notes"),
+        ("otpauth://totp/Campusly:ana?secret=KZXW6YTBOI4TEMRT&issuer=Campusly", "uri"),
+        ("curl -H 'X-Pipewright-Token: pw_pat_4Lq9Zx2Wv7Nb3Tk8Rm1Hs6Jd0Fc5Ga' https://api.pw.dev", ""),
+        ("8f3k-2k9d-77qa", "recoveryCodes"),
     ],
 )
 def test_credentials_are_detected(value, field):
@@ -159,6 +168,9 @@ def test_credentials_are_detected(value, field):
         ("bearer", "token_type"),
         ("curl -H 'X-API-Key: YOUR_API_KEY' https://api.acme.io/v1/runs", ""),
         ("Send the X-Api-Key: header with every request.", ""),
+        ("spring.datasource.password=1****6", "generatedProperties"),  # partly masked
+        ("https://app.io/login?user={user}&password={password}", "url_template"),
+        ("boarding", "pass"),  # `pass` alone is a boarding or bus pass
     ],
 )
 def test_near_miss_credentials_are_not_detected(value, field):
@@ -176,6 +188,9 @@ def test_near_miss_credentials_are_not_detected(value, field):
         ("1234 5678 9012 3452", "memo"),  # written in groups of four: a card wherever it is
         ("Escalate to [Priya](mailto:priya.raman@gmail.com).", "description"),
         ("536-22-1234", "ssn"),
+        ("JT 48 21 93 B", "NATIONAL_INSURANCE_NO"),  # grouped digits still make an id number
+        ("529.982.247-25", "taxIdNum"),
+        ("BELLO802154A99KT", "dl_number"),
     ],
 )
 def test_personal_data_is_detected(value, field):
@@ -195,6 +210,7 @@ def test_personal_data_is_detected(value, field):
         ("git@github.com:octocat/Hello-World.git", "ssh_url"),  # an SSH location, not a mailbox
         ("8876", "ssn_last4"),  # the last four digits say which number, they are not one
         ("US", "passport_country"),
+        ("https://github.githubassets.com/images/icons/emoji/unicode/1f6c2.png?v8", "passport_control"),
         ("https://deploy@gitlab.com/team/app.git", "clone_url"),
     ],
 )
@@ -224,6 +240,8 @@ def test_luhn_valid_ids_and_timestamps_are_not_card_numbers(value, field):
         ("/subscriptions/1/resourceGroups/System.local/providers/Microsoft.Storage", []),  # a path segment
         ("http://api.wmata.com/Bus.svc/json/jStops", []),  # a WCF endpoint file, not a .svc host
         ("//kubernetes.local", ["kubernetes.local"]),  # protocol-relative URL: a host
+        ("PLC at fd4e:7a21:9c00::15 on the plant network", ["fd4e:7a21:9c00::15"]),  # a bare IPv6 ULA
+        ("runs at 10:30:00 every day", []),  # a time, not an address
         ("Syncs with ledger.corp.internal/v2 nightly", ["ledger.corp.internal"]),
     ],
 )

@@ -276,3 +276,30 @@ def test_residue_makes_redact_fail_closed_and_write_nothing(tmp_path: Path) -> N
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not out.exists() and not log.exists()
     assert json.loads(source.read_text()) == doc
+
+
+def test_a_list_of_secrets_in_an_example_goes_with_its_key():
+    # `recoveryCodes: ["8f3k-2k9d-77qa", ...]`: the key inside the example object is removed, not left as [].
+    from specreview.api import as_document, default_rules
+    from specreview.redactor import redact_document
+
+    schema = {
+        "type": "object",
+        "properties": {"recoveryCodes": {"type": "array", "items": {"type": "string"}}, "user": {"type": "string"}},
+        "examples": [{"user": "ana", "recoveryCodes": ["8f3k-2k9d-77qa", "q2w9-x7c3-1kzp"]}],
+    }
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/mfa": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/M"}}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {"schemas": {"M": schema}},
+    }
+    result = redact_document(as_document(doc), default_rules())
+    assert result.data["components"]["schemas"]["M"]["examples"] == [{"user": "ana"}]
