@@ -219,18 +219,38 @@ def _is_fictional_phone(digits: str) -> bool:
     return uk.startswith("07700900") or uk.startswith("0113496") or uk.startswith("0207946")
 
 
+# In prose only a number written in international form (`+44 7911 123456`) is taken for a phone.
+_PHONE_IN_TEXT = re.compile(r"(?<![\w+])\+\d[\d ().-]{8,20}\d(?!\d)")
+
+
+def _real_phone(written: str) -> bool:
+    """10-15 digits, not one repeated, outside the fictional ranges; `+1` numbers have exactly 11 digits (a shorter
+    one, `+1202555010`, is a prefix to search by)."""
+    digits = re.sub(r"\D", "", written)
+    if not 10 <= len(digits) <= 15 or len(set(digits)) <= 2 or "1234567890" in digits:  # `+1.1234567890`: a format
+        return False
+    if written.lstrip().startswith("+1") and len(digits) != 11:
+        return False
+    return not _is_fictional_phone(digits)
+
+
 @detector("phone")
 def detect_phone(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """Phone numbers outside the fictional ranges, in phone-named fields or written with a leading `+`."""
-    if ctx.in_text or not _PHONE.match(value.strip()):
+    """Phone numbers outside the fictional ranges: in phone-named fields, written with a leading `+`, or in
+    international form inside prose."""
+    if ctx.in_text:
+        if "+" in value:
+            for match in _PHONE_IN_TEXT.finditer(value):
+                if _real_phone(match.group(0)):
+                    yield Hit("phone number", match.group(0))
         return
-    digits = re.sub(r"\D", "", value)
-    if not 10 <= len(digits) <= 15 or len(set(digits)) <= 2:
+    if not _PHONE.match(value.strip()):
         return
-    field_words = set(split_words(ctx.field))
-    if not (field_words & set(options.get("phone_fields", ())) or value.strip().startswith("+")):
-        return
-    if not _is_fictional_phone(digits):
+    words = name_words(ctx.field)
+    named = bool(set(words) & set(options.get("phone_fields", ()))) and words[-1] not in options.get(
+        "not_phone_heads", ()
+    )
+    if (named or value.strip().startswith("+")) and _real_phone(value):
         yield Hit("phone number", value)
 
 
@@ -317,7 +337,8 @@ def detect_cvc(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Ite
         yield Hit("card security code", value)
 
 
-_SSN = re.compile(r"(?<!\d)(?!000|666|9\d\d)(\d{3})-(?!00)(\d{2})-(?!0000)(\d{4})(?!\d)")
+# Not inside a longer dashed run: `234-15-4021-117` is a cell id.
+_SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)(\d{3})-(?!00)(\d{2})-(?!0000)(\d{4})(?!-?\d)")
 
 
 @detector("government-id")

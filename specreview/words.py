@@ -42,9 +42,22 @@ _COMPOUNDS = {
 }
 
 
+# Whole names that splitting would break: a SIM card's PIN1/PIN2, PUK1/PUK2 and its OPc key (`OPc` is not O + Pc).
+_WHOLE_NAMES = {
+    "pin1": ("sim", "pin"),
+    "pin2": ("sim", "pin"),
+    "puk1": ("sim", "puk"),
+    "puk2": ("sim", "puk"),
+    "opc": ("opc",),
+}
+
+
 @lru_cache(maxsize=65536)
 def split_words(name: str) -> tuple[str, ...]:
     """`hashedPassword_v2` -> ("hashed", "password", "v", "2"); compounds like `apikey` are split."""
+    whole = _WHOLE_NAMES.get(name.lower())
+    if whole is not None:
+        return whole
     words: list[str] = []
     for raw in _WORD.findall(name):
         low = raw.lower()

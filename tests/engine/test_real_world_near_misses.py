@@ -282,3 +282,33 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
     found = {pointer for _, pointer in findings(doc)}
     assert {"/components/schemas/Exc/properties/frames/items/properties/func"} <= found
     assert "/components/schemas/Error/properties/message" not in found
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("seedPhrase", "secret-in-response"),
+        ("KI", "secret-in-response"),
+        ("OPc", "secret-in-response"),
+        ("pin1", "password-in-response"),
+        ("port_out_pin", "password-in-response"),
+        ("idDocNumber", "government-id-in-response"),
+        ("cpf", "government-id-in-response"),
+        ("strCardNo", "payment-card-in-response"),
+    ],
+)
+def test_secrets_named_by_their_trade(name, rule):
+    assert [r for r, _ in findings(document({"type": "object", "properties": {name: {"type": "string"}}}))] == [rule]
+
+
+def test_a_pin_in_an_address_is_a_postal_code():
+    address = {"type": "object", "properties": {"city": {"type": "string"}, "pin": {"type": "string"}}}
+    assert findings(document(address)) == []
+
+
+@pytest.mark.parametrize("name", ["innerError", "dbError", "cause"])
+def test_chained_and_driver_errors_in_an_error_body_are_internals(name):
+    schema = {"type": "object", "properties": {"message": {"type": "string"}, name: {"type": "string"}}}
+    assert findings(error_document(schema)) == [
+        ("stack-trace-in-error", f"/components/schemas/Error/properties/{name}")
+    ]

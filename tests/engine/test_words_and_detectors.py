@@ -39,6 +39,8 @@ def test_split_words(name, words):
         ("secretText", ("secret",)),
         ("serviceAccountKeyJson", ("service", "account", "key")),
         ("connStr", ("connection", "string")),
+        ("pin1", ("sim", "pin")),  # whole names that splitting would break
+        ("OPc", ("opc",)),
         ("v2", ("v",)),  # never empty
     ],
 )
@@ -148,6 +150,9 @@ def _detect(rule_id, value, field="", in_text=False):
         ("otpauth://totp/Campusly:ana?secret=KZXW6YTBOI4TEMRT&issuer=Campusly", "uri"),
         ("curl -H 'X-Pipewright-Token: pw_pat_4Lq9Zx2Wv7Nb3Tk8Rm1Hs6Jd0Fc5Ga' https://api.pw.dev", ""),
         ("8f3k-2k9d-77qa", "recoveryCodes"),
+        ("redis://:Fc4che-Pa55@10.12.0.5:6379/0", "cache_url"),  # a URL with an empty user and a password
+        ("Alerts go to https://alerts.orbitel.net/hooks/prov?key=7f3c9a2e5b8d4f1a6c0e9b2d.", ""),
+        ("4821", "port_out_pin"),
     ],
 )
 def test_credentials_are_detected(value, field):
@@ -171,6 +176,8 @@ def test_credentials_are_detected(value, field):
         ("spring.datasource.password=1****6", "generatedProperties"),  # partly masked
         ("https://app.io/login?user={user}&password={password}", "url_template"),
         ("boarding", "pass"),  # `pass` alone is a boarding or bus pass
+        ("110001", "pin"),  # an Indian postal PIN code
+        ("<iframe src='https://embed.api.video/v1?token=831a9bd9-9f50-464c-a369-8e9d914371ae'>", ""),
     ],
 )
 def test_near_miss_credentials_are_not_detected(value, field):
@@ -191,6 +198,8 @@ def test_near_miss_credentials_are_not_detected(value, field):
         ("JT 48 21 93 B", "NATIONAL_INSURANCE_NO"),  # grouped digits still make an id number
         ("529.982.247-25", "taxIdNum"),
         ("BELLO802154A99KT", "dl_number"),
+        ("7251801126", "TaxIdentificationNumber"),
+        ("529.982.247-25", "cpf"),
     ],
 )
 def test_personal_data_is_detected(value, field):
@@ -210,6 +219,9 @@ def test_personal_data_is_detected(value, field):
         ("git@github.com:octocat/Hello-World.git", "ssh_url"),  # an SSH location, not a mailbox
         ("8876", "ssn_last4"),  # the last four digits say which number, they are not one
         ("US", "passport_country"),
+        ("234-15-4021-117", "cell_id"),  # a cell id, neither a phone (`_id`) nor an SSN (a longer dashed run)
+        ("+1202555010", "number_prefix"),  # too short for a +1 number: a prefix to search by
+        ("+11234567890", "phone_number"),  # a format sample
         ("https://github.githubassets.com/images/icons/emoji/unicode/1f6c2.png?v8", "passport_control"),
         ("https://deploy@gitlab.com/team/app.git", "clone_url"),
     ],
@@ -247,3 +259,8 @@ def test_luhn_valid_ids_and_timestamps_are_not_card_numbers(value, field):
 )
 def test_dotted_path_segments_are_not_hosts(value, hosts):
     assert _detect("internal-host", value) == ["internal host"] * len(hosts)
+
+
+def test_a_phone_written_in_international_form_in_prose_is_personal_data():
+    assert _detect("personal-data-in-example", "VIPs keep +44 7911 123456 forever.", in_text=True) == ["phone number"]
+    assert _detect("personal-data-in-example", "Call +1 202-555-0148 (fictional).", in_text=True) == []
