@@ -7,8 +7,9 @@ discriminator mappings and the rest, and records for every schema node the flows
 - `request`:     parameters and request bodies (and what callbacks/webhooks receive back)
 - `success`:     1xx/2xx/3xx responses (and what callbacks/webhooks send out)
 - `error`:       4xx, 5xx and `default` responses
-- `error-debug`: inside an error schema, below a property named like `debug` or for an exception or traceback
-  (`exc`, `exception`, `traceback`, `frames`): a frame's `func` and `source` are as internal as its `lineno`
+- `error-debug`: inside an error schema, below a property named like `debug` or `diagnostics`, or for an
+  exception or traceback (`exc`, `exception`, `traceback`, `frames`): a frame's `func` and `source` are as
+  internal as its `lineno`
 
 `response` is the union of success, error and error-debug. `readOnly` properties are not requests' and
 `writeOnly` ones are not responses'. It also keeps, for credential-issuance checks, which operations return a
@@ -343,6 +344,7 @@ def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple
 
 # An error property named like `debug` anywhere, or ending in one of these words, holds diagnostic data through and
 # through: every field below it is debug data.
+_DEBUG_WORDS = frozenset({"debug", "diagnostics", "diagnostic", "diag"})
 _EXCEPTION_HOLDERS = frozenset({"exc", "exception", "exceptions", "traceback", "tracebacks", "backtrace", "frames"})
 
 
@@ -356,7 +358,7 @@ def _property_schemas(path: Path, props: dict[str, Any], flow: str) -> Iterator[
             continue
         child_flow = flow
         words = split_words(str(name)) if flow == "error" else ()
-        if "debug" in words or (words and words[-1] in _EXCEPTION_HOLDERS):  # not `exception_dates`
+        if _DEBUG_WORDS.intersection(words) or (words and words[-1] in _EXCEPTION_HOLDERS):  # not `exception_dates`
             child_flow = "error-debug"
         yield (*path, "properties", name), prop, child_flow
 

@@ -295,6 +295,7 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("idDocNumber", "government-id-in-response"),
         ("cpf", "government-id-in-response"),
         ("strCardNo", "payment-card-in-response"),
+        ("stream_key", "secret-in-response"),
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):
@@ -312,3 +313,21 @@ def test_chained_and_driver_errors_in_an_error_body_are_internals(name):
     assert findings(error_document(schema)) == [
         ("stack-trace-in-error", f"/components/schemas/Error/properties/{name}")
     ]
+
+
+@pytest.mark.parametrize("name", ["contractor_license_no", "software_license_number"])
+def test_a_licence_number_that_is_not_a_drivers_is_not_a_government_id(name):
+    assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []
+
+
+def test_a_diagnostics_object_in_an_error_body_is_a_debug_object():
+    schema = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}, "diagnostics": {"$ref": "#/components/schemas/D"}},
+    }
+    doc = error_document(schema)
+    doc["components"]["schemas"]["D"] = {"type": "object", "properties": {"bind_params": {"type": "string"}}}
+    assert {p for _, p in findings(doc)} == {
+        "/components/schemas/Error/properties/diagnostics",
+        "/components/schemas/D/properties/bind_params",
+    }

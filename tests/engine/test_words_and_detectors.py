@@ -153,6 +153,8 @@ def _detect(rule_id, value, field="", in_text=False):
         ("redis://:Fc4che-Pa55@10.12.0.5:6379/0", "cache_url"),  # a URL with an empty user and a password
         ("Alerts go to https://alerts.orbitel.net/hooks/prov?key=7f3c9a2e5b8d4f1a6c0e9b2d.", ""),
         ("4821", "port_out_pin"),
+        ("live_sk_4f9d2c7a8b1e6f3d", "stream_key"),
+        ("https://d1.cloudfront.net/v.m3u8?Expires=1717&Signature=Hx7~Qm2kL9pR4tW8yZ1c~F5&Key-Pair-Id=K2ABC", "url"),
     ],
 )
 def test_credentials_are_detected(value, field):
@@ -200,6 +202,7 @@ def test_near_miss_credentials_are_not_detected(value, field):
         ("BELLO802154A99KT", "dl_number"),
         ("7251801126", "TaxIdentificationNumber"),
         ("529.982.247-25", "cpf"),
+        ("WHITF703149GR9AB", "drivers_licence_no"),
     ],
 )
 def test_personal_data_is_detected(value, field):
