@@ -331,3 +331,11 @@ def test_a_diagnostics_object_in_an_error_body_is_a_debug_object():
         "/components/schemas/Error/properties/diagnostics",
         "/components/schemas/D/properties/bind_params",
     }
+
+
+def test_a_traceback_in_an_error_body_is_reported_once():
+    # It holds diagnostic data (its fields are debug data), but the holder itself is stack-trace-in-error's.
+    schema = {"type": "object", "properties": {"traceback": {"type": "array", "items": {"type": "string"}}}}
+    assert findings(error_document(schema)) == [
+        ("stack-trace-in-error", "/components/schemas/Error/properties/traceback")
+    ]
