@@ -21,7 +21,7 @@ from specreview.gc_pause import gc_paused
 from specreview.redaction import Action, Change, Redaction, check_integrity, trace_redactions
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
-from specreview.selectors import TEXT_KEYS
+from specreview.selectors import EXAMPLE_KEYS, TEXT_KEYS
 
 _SERVER_PARTS = ("url", "variables")
 # The rule whose flags (`x-internal`) mark any kind of node for removal, not only what its `given` selects.
@@ -68,7 +68,6 @@ def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dic
 _STRUCTURAL_LISTS = frozenset(
     {"examples", "enum", "servers", "parameters", "allOf", "anyOf", "oneOf", "tags", "required"}
 )
-_EXAMPLE_KEYS = frozenset({"example", "examples", "default"})
 
 
 def _example_list(path: Path) -> Path | None:
@@ -78,7 +77,7 @@ def _example_list(path: Path) -> Path | None:
         return None
     if path[-2] in _STRUCTURAL_LISTS or path[-2].startswith("x-"):
         return None
-    return path[:-1] if any(step in _EXAMPLE_KEYS for step in path[:-2]) else None
+    return path[:-1] if any(step in EXAMPLE_KEYS for step in path[:-2]) else None
 
 
 def _server_entry(path: Path) -> Path | None:
