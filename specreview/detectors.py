@@ -123,8 +123,10 @@ def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -
     if (markers is None or not markers.search(value)) and (unmarked is None or not unmarked.search(value)):
         return
     for pattern in options.get("patterns", ()):
+        # A pattern with a `value` group reports that part: the credential, not the words that introduce it.
+        group = "value" if "value" in pattern["regex"].groupindex else 0
         for match in pattern["regex"].finditer(value):
-            span = match.group(0)
+            span = match.group(group)
             if not is_placeholder(span):
                 yield Hit(pattern["name"], span)
 

@@ -61,10 +61,10 @@ def literal_filter(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str] | N
     """
     literals: set[str] = set()
     rest: list[str] = []
-    for pattern in patterns:
+    for number, pattern in enumerate(patterns):
         required = required_literals(pattern)
         if required is None:
-            rest.append(_scoped(pattern.pattern))
+            rest.append(_scoped(_own_group_names(pattern.pattern, number)))
         else:
             literals.update(required)
     # Longest first, so that a literal which starts another does not end the search for it early.
@@ -73,6 +73,13 @@ def literal_filter(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str] | N
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+_GROUP_NAME = re.compile(r"\(\?P([<=])(\w+)")
+
+
+def _own_group_names(pattern: str, number: int) -> str:
+    """`pattern` with its named groups renamed for this pattern alone: two patterns of a union may both name a
+    group `value`, and `re` rejects a name defined twice."""
+    return _GROUP_NAME.sub(lambda m: f"(?P{m.group(1)}{m.group(2)}_{number}", pattern)
 
 
 def _scoped(pattern: str) -> str:

@@ -77,3 +77,13 @@ def test_a_pattern_with_global_flags_joins_the_union() -> None:
     _, unmarked = literal_filter([free, other])
     assert unmarked is not None and unmarked.search("SECRET=" + "Ab3" * 7)
     assert not unmarked.search("secret=short")
+
+
+def test_patterns_that_name_the_same_group_join_the_union() -> None:
+    # Two shipped patterns report a `value` group; a union that defined the name twice would not compile.
+    first = re.compile(r"(?i:password)\s*`(?P<value>[^`]{6,})`")
+    second = re.compile(r"(?i:default login)\s*`[^`]+`\s*/\s*`(?P<value>[^`]{4,})`")
+    _, unmarked = literal_filter([first, second])
+    assert unmarked is not None
+    assert unmarked.search("the default login `ops` / `n0tS3cure`")
+    assert unmarked.search("password `Tr0ub4dor&3`")

@@ -155,6 +155,10 @@ def _detect(rule_id, value, field="", in_text=False):
         ("4821", "port_out_pin"),
         ("live_sk_4f9d2c7a8b1e6f3d", "stream_key"),
         ("https://d1.cloudfront.net/v.m3u8?Expires=1717&Signature=Hx7~Qm2kL9pR4tW8yZ1c~F5&Key-Pair-Id=K2ABC", "url"),
+        ("Kiosks sign in with the default account `kiosk` / `Springfield#1` until the clerk changes it.", ""),
+        ("The default user 'ops' and 'changeme' are created on first boot.", ""),
+        ("Log in to the demo with the password `Tr0ub4dor&3`.", ""),
+        ('Body: {"username": "bob", "password": "Summer2023!"}', ""),
     ],
 )
 def test_credentials_are_detected(value, field):
@@ -180,6 +184,10 @@ def test_credentials_are_detected(value, field):
         ("boarding", "pass"),  # `pass` alone is a boarding or bus pass
         ("110001", "pin"),  # an Indian postal PIN code
         ("<iframe src='https://embed.api.video/v1?token=831a9bd9-9f50-464c-a369-8e9d914371ae'>", ""),
+        ("Send the `password` field with the request; it must be at least 8 characters.", ""),
+        ('Body: {"username": "bob", "password": "string"}', ""),  # FastAPI's placeholder
+        ('password: "********"', ""),
+        ("The default account `kiosk` is disabled until a clerk enables it.", ""),  # no credential given
     ],
 )
 def test_near_miss_credentials_are_not_detected(value, field):

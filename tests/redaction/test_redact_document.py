@@ -303,3 +303,12 @@ def test_a_list_of_secrets_in_an_example_goes_with_its_key():
     }
     result = redact_document(as_document(doc), default_rules())
     assert result.data["components"]["schemas"]["M"]["examples"] == [{"user": "ana"}]
+
+
+def test_a_default_password_in_prose_is_masked_and_the_sentence_kept() -> None:
+    doc = oas("3.1.0")
+    doc["info"]["description"] = "Kiosks sign in with the default account `kiosk` / `Springfield#1` until changed."
+    result = redact(doc)
+    assert result.data["info"]["description"] == (
+        "Kiosks sign in with the default account `kiosk` / `[REDACTED]` until changed."
+    )
