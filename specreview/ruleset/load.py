@@ -98,7 +98,70 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
     return lines
 
 
-def load_rule_file(path: Path) -> Rule:
+# Word lists that several rules share live in a rule directory's vocabulary file, not in each rule: a rule writes
+# `"@name"` where a word list goes (`with: "@service-words"`, or an item of a list) and gets the file's list.
+VOCABULARY_FILE = "vocabulary.yaml"
+_REFERENCE = re.compile(r"^@([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$")
+Vocabulary = dict[str, tuple[str, ...]]
+
+
+def load_vocabulary(directory: Path, shared: Vocabulary | None = None) -> Vocabulary:
+    """The word lists of `directory`'s vocabulary file over those of `shared` (a user's directory may use the
+    shipped lists, and may not redefine them); `shared` alone when the directory has none."""
+    vocabulary = dict(shared or {})
+    path = directory / VOCABULARY_FILE
+    if not path.is_file():
+        return vocabulary
+    text = _read(path)
+    try:
+        data = yaml.load(text, Loader=_RuleLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RuleLoadError(
+            str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None
+        ) from None
+    lines = _Lines(text)
+    if not isinstance(data, dict):
+        raise RuleLoadError(str(path), "a vocabulary file maps names to lists of words")
+    for name, words in data.items():
+        if not isinstance(name, str) or not _REFERENCE.match(f"@{name}"):
+            raise RuleLoadError(str(path), f"word list name {name!r} must be kebab-case", lines.of(str(name)))
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            raise RuleLoadError(str(path), f"word list {name!r} must be a list of words", lines.of(name))
+        if name in vocabulary:
+            raise RuleLoadError(str(path), f"word list {name!r} is already defined", lines.of(name))
+        vocabulary[name] = tuple(words)
+    return vocabulary
+
+
+def _expand(value: Any, vocabulary: Vocabulary, fail: Any, *key: str) -> Any:
+    """`value` with every `"@name"` (a whole value, or an item of a list) replaced by that word list."""
+    if isinstance(value, str):
+        found = _REFERENCE.match(value)
+        if found is None:
+            return value
+        if found.group(1) not in vocabulary:
+            known = ", ".join(sorted(vocabulary)) or "none"
+            raise fail(f"unknown word list {value!r} (known: {known})", *key)
+        return list(vocabulary[found.group(1)])
+    if isinstance(value, list):
+        items: list[Any] = []
+        for item in value:
+            expanded = _expand(item, vocabulary, fail, *key)
+            if isinstance(item, str) and isinstance(expanded, list):
+                items.extend(expanded)
+            else:
+                items.append(expanded)
+        return items
+    if isinstance(value, dict):
+        return {k: _expand(v, vocabulary, fail, *key, str(k)) for k, v in value.items()}
+    return value
+
+
+def load_rule_file(path: Path, vocabulary: Vocabulary | None = None) -> Rule:
+    """One rule; `vocabulary` defaults to the shipped word lists and those of the rule's own directory."""
+    if vocabulary is None:
+        vocabulary = _directory_vocabulary(path.parent)
     text = _read(path)
     lines = _Lines(text)
     try:
@@ -110,7 +173,7 @@ def load_rule_file(path: Path) -> Rule:
         ) from None
     if not isinstance(data, dict):
         raise RuleLoadError(str(path), "a rule file must be a mapping")
-    return build_rule(data, str(path), lines)
+    return build_rule(data, str(path), lines, vocabulary)
 
 
 def _read(path: Path) -> str:
@@ -120,11 +183,28 @@ def _read(path: Path) -> str:
         raise RuleLoadError(str(path), f"cannot read rule file: {exc}") from None
 
 
-def build_rule(data: dict[str, Any], origin: str, lines: _Lines | None = None) -> Rule:
+def build_rule(
+    data: dict[str, Any], origin: str, lines: _Lines | None = None, vocabulary: Vocabulary | None = None
+) -> Rule:
     lines = lines or _Lines("")
 
     def fail(reason: str, *key: str) -> RuleLoadError:
         return RuleLoadError(origin, reason, lines.of(*key))
+
+    # Only word positions take references: a regex or a message that is `@something` stays what it says.
+    vocabulary = vocabulary or {}
+    if isinstance(data.get("match"), dict):
+        match = dict(data["match"])
+        if "words" in match:
+            match["words"] = _expand(match["words"], vocabulary, fail, "match", "words")
+        if isinstance(match.get("except"), dict) and "words" in match["except"]:
+            words = _expand(match["except"]["words"], vocabulary, fail, "match", "except")
+            match["except"] = {**match["except"], "words": words}
+        data = {**data, "match": match}
+    if isinstance(data.get("options"), dict):
+        options = data["options"]
+        expanded = {k: v if k == "patterns" else _expand(v, vocabulary, fail, "options", k) for k, v in options.items()}
+        data = {**data, "options": expanded}
 
     unknown = set(data) - _RULE_KEYS
     if unknown:
@@ -307,7 +387,23 @@ def _compile_options(options: dict[str, Any], fail: Any) -> dict[str, Any]:
 def load_rule_dir(directory: Path) -> list[Rule]:
     if not directory.is_dir():
         raise RuleLoadError(str(directory), "rule directory not found")
-    return [load_rule_file(p) for p in sorted(directory.glob("*.yaml")) if not p.name.endswith(".test.yaml")]
+    vocabulary = _directory_vocabulary(directory)
+    return [load_rule_file(p, vocabulary) for p in rule_files(directory)]
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a directory: every `*.yaml` but its vocabulary and `*.test.yaml` fixtures."""
+    return [
+        p for p in sorted(directory.glob("*.yaml")) if not p.name.endswith(".test.yaml") and p.name != VOCABULARY_FILE
+    ]
+
+
+def _directory_vocabulary(directory: Path) -> Vocabulary:
+    """The shipped word lists, and a user directory's own on top of them."""
+    builtin = builtin_rule_dir()
+    shipped = load_vocabulary(builtin)
+    same = directory.resolve() == builtin.resolve() if directory.exists() else False
+    return shipped if same else load_vocabulary(directory, shipped)
 
 
 def builtin_rule_dir() -> Path:

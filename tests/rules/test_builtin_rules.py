@@ -6,9 +6,9 @@ import pytest
 
 from specreview.api import as_document
 from specreview.engine import review_document
-from specreview.ruleset.load import builtin_rule_dir, load_rule_file
+from specreview.ruleset.load import builtin_rule_dir, load_rule_file, rule_files
 
-RULE_FILES = sorted(builtin_rule_dir().glob("*.yaml"))
+RULE_FILES = rule_files(builtin_rule_dir())
 
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.stem)

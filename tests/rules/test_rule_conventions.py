@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from specreview.ruleset.load import builtin_rule_dir, load_rule_file
+from specreview.ruleset.load import builtin_rule_dir, load_rule_file, rule_files
 
-RULE_FILES = sorted(builtin_rule_dir().glob("*.yaml"))
+RULE_FILES = rule_files(builtin_rule_dir())
 SECURITY = {"sensitive-field", "internal-path", "verbose-error", "secret-in-example", "internal-host", "weak-input"}
 
 

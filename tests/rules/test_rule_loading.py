@@ -91,3 +91,72 @@ def test_cli_rejects_a_bad_rule_dir_before_reading_documents(tmp_path):
     assert result.returncode == 2
     assert "ticket-id-in-path.yaml:3" in result.stderr
     assert "does-not-exist" not in result.stderr
+
+
+KEY_RULE = """\
+id: {id}
+category: sensitive-field
+severity: error
+summary: A response carries a vault secret
+message: "'{{name}}' is a vault secret"
+given: "#SchemaProperty"
+match:
+  on: key
+  words:
+    - {{head: [pass], with: {with_words}}}
+redact: remove
+docs: {{what: w, why: w, fix: w}}
+"""
+
+
+def _property_names(rule_id: str, rules: list, names: list[str]) -> list[str]:
+    from specreview.api import review
+
+    properties = {name: {"type": "string"} for name in names}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"S": {"type": "object", "properties": properties}}},
+    }
+    found = [f for f in review(doc, rules).findings if f.rule == rule_id]
+    return sorted(f.pointer.rsplit("/", 1)[-1] for f in found)
+
+
+def test_a_rule_uses_the_shipped_word_lists_by_name(tmp_path):
+    write_rule(tmp_path, KEY_RULE.format(id="vault-pass", with_words='"@service-words"'), name="vault-pass")
+    rules = load_rules([tmp_path])
+    names = ["smtpPass", "boardingPass", "wifi_pass"]
+    assert _property_names("vault-pass", rules, names) == ["smtpPass", "wifi_pass"]
+
+
+def test_a_rule_directory_adds_word_lists_of_its_own_and_mixes_them_with_words(tmp_path):
+    (tmp_path / "vocabulary.yaml").write_text("vault-words: [vault, keeper]\n")
+    write_rule(tmp_path, KEY_RULE.format(id="vault-pass", with_words='["@vault-words", locker]'), name="vault-pass")
+    rules = load_rules([tmp_path])  # the vocabulary file is not taken for a rule
+    assert [r.id for r in rules if r.origin.startswith(str(tmp_path))] == ["vault-pass"]
+    names = ["vaultPass", "keeper_pass", "lockerPass", "smtpPass"]
+    assert _property_names("vault-pass", rules, names) == ["keeper_pass", "lockerPass", "vaultPass"]
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "with_words", "reason"),
+    [
+        (None, '"@no-such-list"', "unknown word list '@no-such-list'"),
+        ("service-words: [vault]\n", '"@service-words"', "word list 'service-words' is already defined"),
+        ("Vault Words: [vault]\n", "[vault]", "must be kebab-case"),
+        ("vault-words: vault\n", "[vault]", "must be a list of words"),
+    ],
+)
+def test_bad_word_list_references_and_vocabularies_are_rejected(tmp_path, vocabulary, with_words, reason):
+    if vocabulary is not None:
+        (tmp_path / "vocabulary.yaml").write_text(vocabulary)
+    write_rule(tmp_path, KEY_RULE.format(id="vault-pass", with_words=with_words), name="vault-pass")
+    with pytest.raises(RuleLoadError, match=reason):
+        load_rules([tmp_path])
+
+
+def test_a_regex_that_looks_like_a_reference_is_left_alone(tmp_path):
+    text = GOOD.format(id="ticket-id-in-path").replace("regex: '^[A-Z]+-\\d+$'", "regex: '@handle'")
+    rule = load_rule_file(write_rule(tmp_path, text))
+    assert rule.match.regex is not None and rule.match.regex.pattern == "@handle"
