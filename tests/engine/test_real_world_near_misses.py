@@ -296,6 +296,10 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("cpf", "government-id-in-response"),
         ("strCardNo", "payment-card-in-response"),
         ("stream_key", "secret-in-response"),
+        # found in the directory corpus: Junos BGP/VRRP auth keys, a Log Analytics workspace's shared key
+        ("auth_key", "secret-in-response"),
+        ("logAnalyticsWorkspaceSharedKey", "secret-in-response"),
+        ("subscriptionKey", "secret-in-response"),
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):
