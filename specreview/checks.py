@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from specreview.document.pointer import parse_pointer
+from specreview.document.pointer import Path, parse_pointer
 from specreview.words import split_words
 
 Check = Callable[[Any, Any, Mapping[str, Any]], str | None]  # (node, doc, options) -> reason or None
-CHECKS: dict[str, Check] = {}
+PlacedCheck = Callable[[Any, Any, Mapping[str, Any], Path], str | None]  # also told where the node is
+CHECKS: dict[str, Check | PlacedCheck] = {}
+PLACED: set[str] = set()  # the checks that take the node's path
 
 
 def check(name: str) -> Callable[[Check], Check]:
@@ -19,6 +21,24 @@ def check(name: str) -> Callable[[Check], Check]:
         return func
 
     return register
+
+
+def placed_check(name: str) -> Callable[[PlacedCheck], PlacedCheck]:
+    """A check that also needs to know where the node is (a property's examples live in its parent schema)."""
+
+    def register(func: PlacedCheck) -> PlacedCheck:
+        CHECKS[name] = func
+        PLACED.add(name)
+        return func
+
+    return register
+
+
+def run_check(name: str, node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
+    func = CHECKS[name]
+    if name in PLACED:
+        return func(node, doc, options, path)  # type: ignore[call-arg]
+    return func(node, doc, options)  # type: ignore[call-arg]
 
 
 def _deref(doc: Any, schema: Any) -> tuple[Any, bool]:
@@ -229,3 +249,46 @@ def check_shows_source_location(node: Any, doc: Any, options: Mapping[str, Any])
         if any(isinstance(t, str) and _SOURCE_LOCATION.search(t) for t in texts):
             return "shows a source file and line"
     return None
+
+
+@placed_check("documents-credential-url")
+def check_documents_credential_url(node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
+    """A property whose documented values (its own example, examples and default, and its value in the examples
+    of the schema that holds it) match one of `options.patterns`: a `broker_uri` shown as `mqtt://user:pw@host`
+    stores credentials whatever it is called."""
+    from specreview.detectors import is_placeholder
+
+    patterns = options.get("patterns", ())
+    for value in _documented_values(node, doc, path):
+        for pattern in patterns:
+            found = pattern["regex"].search(value)
+            if found is not None and not is_placeholder(found.group(0)):
+                return f"its example is a {pattern['name']}"
+    return None
+
+
+def _documented_values(node: Any, doc: Any, path: Path) -> Iterator[str]:
+    schema, _ = _deref(doc, node)
+    if isinstance(schema, dict):
+        branches = [schema, *(b for k in ("anyOf", "oneOf") for b in schema.get(k) or () if isinstance(b, dict))]
+        for branch in branches:
+            yield from _strings([branch.get("example"), branch.get("default"), branch.get("examples")])
+    if len(path) < 2 or path[-2] != "properties":
+        return
+    holder = doc
+    for token in path[:-2]:
+        holder = holder[token] if isinstance(holder, (dict, list)) else None
+    if not isinstance(holder, dict):
+        return
+    name = path[-1]
+    examples = holder.get("examples")
+    objects = [*(examples if isinstance(examples, list) else ()), holder.get("example")]
+    yield from _strings([obj.get(name) for obj in objects if isinstance(obj, dict)])
+
+
+def _strings(values: list[Any]) -> Iterator[str]:
+    for value in values:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str))

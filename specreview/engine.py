@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specreview.checks import CHECKS
+from specreview.checks import run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
 from specreview.document.model import Document
@@ -239,7 +239,7 @@ class Review:
             if segment is not None:
                 yield self._finding(rule, cand.path, name=cand.name, kind=segment)
         elif match.on == "node":
-            reason = _run_checks(match, cand.value, self.doc, rule)
+            reason = _run_checks(match, cand, self.doc, rule)
             if reason is not None:
                 yield self._finding(rule, cand.path, name=cand.name, kind=reason)
         else:  # value or text: matched for all candidates at once by _match_values
@@ -428,12 +428,12 @@ def _path_segment_match(match: Match, path: str) -> str | None:
 
 
 def _checks_pass(match: Match, cand: Candidate, doc: Any, rule: Rule) -> bool:
-    return not match.check or _run_checks(match, cand.value, doc, rule) is not None
+    return not match.check or _run_checks(match, cand, doc, rule) is not None
 
 
-def _run_checks(match: Match, node: Any, doc: Any, rule: Rule) -> str | None:
+def _run_checks(match: Match, cand: Candidate, doc: Any, rule: Rule) -> str | None:
     for name in match.check:
-        reason = CHECKS[name](node, doc, rule.options)
+        reason = run_check(name, cand.value, doc, rule.options, cand.path)
         if reason is not None:
             return reason
     return None

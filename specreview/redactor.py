@@ -21,7 +21,7 @@ from specreview.gc_pause import gc_paused
 from specreview.redaction import Action, Change, Redaction, check_integrity, trace_redactions
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
-from specreview.selectors import EXAMPLE_KEYS, TEXT_KEYS
+from specreview.selectors import AUTH_URL_KEYS, EXAMPLE_KEYS, TEXT_KEYS
 
 _SERVER_PARTS = ("url", "variables")
 # The rule whose flags (`x-internal`) mark any kind of node for removal, not only what its `given` selects.
@@ -47,7 +47,7 @@ def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dic
         if rule.redact == "none":
             continue
         path = raw.path
-        if rule.redact == "mask" or (path and path[-1] in TEXT_KEYS and isinstance(_get(doc, path), str)):
+        if rule.redact == "mask" or (_masked_in_place(path) and isinstance(_get(doc, path), str)):
             if raw.spans:
                 actions.append(Action(to_pointer(path), "mask", rule.id, raw.spans))
             continue
@@ -62,6 +62,20 @@ def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dic
         actions.append(Action(pointer, "remove", rule.id))
         actions.extend(_example_residue(doc, target, rule.id))
     return actions
+
+
+def _masked_in_place(path: Path) -> bool:
+    """Prose, and the URLs of a security scheme's authorization server: a flow needs its `tokenUrl`, and removing the
+    scheme would take authentication out of the docs, so the offending part is masked where it is."""
+    if not path:
+        return False
+    if path[-1] in TEXT_KEYS:
+        return True
+    return (
+        path[-1] in AUTH_URL_KEYS
+        and path[0] in ("components", "securityDefinitions")
+        and (path[0] == "securityDefinitions" or path[1:2] == ("securitySchemes",))
+    )
 
 
 # Keys whose lists hold whole examples, choices or document parts, never one field's values.

@@ -326,6 +326,36 @@ def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidat
                                     yield Candidate((*var_path, "enum", j), option, str(name))
     if isinstance(doc.get("host"), str):  # Swagger 2.0
         yield Candidate(("host",), doc["host"], "host")
+    yield from _security_scheme_urls(doc)
+
+
+AUTH_URL_KEYS = ("authorizationUrl", "tokenUrl", "refreshUrl", "openIdConnectUrl")
+
+
+def _security_scheme_urls(doc: Any) -> Iterator[Candidate]:
+    """The authorization servers a document names: OAuth flow and OpenID Connect URLs of OpenAPI 3 security
+    schemes, and Swagger 2.0's OAuth ones (flat in each security definition)."""
+    components = doc.get("components")
+    sections = (
+        [(("components", "securitySchemes"), components.get("securitySchemes"))] if isinstance(components, dict) else []
+    )
+    sections.append((("securityDefinitions",), doc.get("securityDefinitions")))
+    for base, schemes in sections:
+        if not isinstance(schemes, dict):
+            continue
+        for name, scheme in schemes.items():
+            if not isinstance(scheme, dict):
+                continue
+            holders = [((*base, name), scheme)]
+            flows = scheme.get("flows")
+            if isinstance(flows, dict):
+                holders += [
+                    ((*base, name, "flows", kind), flow) for kind, flow in flows.items() if isinstance(flow, dict)
+                ]
+            for path, holder in holders:
+                for key in AUTH_URL_KEYS:
+                    if isinstance(holder.get(key), str):
+                        yield Candidate((*path, key), holder[key], key)
 
 
 _ALIAS_FUNCS = {

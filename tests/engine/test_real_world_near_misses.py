@@ -300,6 +300,13 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("auth_key", "secret-in-response"),
         ("logAnalyticsWorkspaceSharedKey", "secret-in-response"),
         ("subscriptionKey", "secret-in-response"),
+        ("network_key", "secret-in-response"),  # a Zigbee mesh's AES key
+        ("NationalIdentifier", "government-id-in-response"),
+        ("taxpayerId", "government-id-in-response"),
+        ("governmentIdNumber", "government-id-in-response"),
+        ("residentRegistrationNo", "government-id-in-response"),  # Korea's RRN
+        ("driversLicense", "government-id-in-response"),
+        ("password_bank", "password-in-response"),  # the passwords tried on encrypted files
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):
@@ -343,3 +350,80 @@ def test_a_traceback_in_an_error_body_is_reported_once():
     assert findings(error_document(schema)) == [
         ("stack-trace-in-error", "/components/schemas/Error/properties/traceback")
     ]
+
+
+# Cognito's IdentityPoolId and a fleet's driver_id: ids are never government ids; a driver's is one only as a licence.
+@pytest.mark.parametrize(
+    "name", ["driver_id", "driverId", "driver_number", "IdentityPoolId", "IdentityId", "insurance_id"]
+)
+def test_ids_of_drivers_and_identities_are_not_government_ids(name):
+    assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []
+
+
+def test_a_licence_structure_is_judged_by_its_fields():
+    # DigiLocker's DrivingLicense: the vehicle classes and dates of a licence, not its number
+    licence = {"type": "object", "properties": {"code": {"type": "string"}, "issueDate": {"type": "string"}}}
+    assert findings(document({"type": "object", "properties": {"DrivingLicense": licence}})) == []
+    passport = {"type": "object", "properties": {"number": {"type": "string"}, "country": {"type": "string"}}}
+    assert findings(document({"type": "object", "properties": {"passport": passport}})) == [
+        ("government-id-in-response", "/components/schemas/Thing/properties/passport")
+    ]
+
+
+def test_a_chain_of_causes_in_an_error_body_is_internals():
+    schema = {"type": "object", "properties": {"causeChain": {"type": "array", "items": {"type": "string"}}}}
+    assert findings(error_document(schema)) == [
+        ("stack-trace-in-error", "/components/schemas/Error/properties/causeChain")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "flagged"),
+    [
+        ("mqtt://homeassistant:Lk29!fpzQ@192.168.1.20:1883", True),
+        ("rtsp://admin:Cam2291!drv@cam.acme.io:554/Streaming/Channels/101", True),
+        ("Server=db.acme.io;Database=rx;User Id=svc;Password=Gr@debook2024;", True),
+        ("mqtt://broker.acme.io:1883", False),
+        ("postgres://user:password@db.acme.io/app", False),  # the format, with a placeholder password
+        ("amqp://guest:${RABBIT_PASS}@mq.acme.io", False),
+    ],
+)
+def test_a_property_documented_with_a_credential_url_stores_credentials(value, flagged):
+    # `broker_uri` is no secret's name; its example, in the schema's examples, shows the account it stores.
+    schema = {"type": "object", "properties": {"broker_uri": {"type": "string"}}, "examples": [{"broker_uri": value}]}
+    rules = {rule for rule, _ in findings(document(schema))}
+    assert ("credential-url-in-response" in rules) is flagged
+    schema = {"type": "object", "properties": {"broker_uri": {"type": "string", "example": value}}}
+    assert ("credential-url-in-response" in {rule for rule, _ in findings(document(schema))}) is flagged
+
+
+def test_a_credential_url_sent_only_in_requests_is_the_clients_own():
+    doc = document({"type": "object"})
+    doc["paths"]["/things"]["post"] = {
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bridge"}}}},
+        "responses": {"204": {"description": "saved"}},
+    }
+    doc["components"]["schemas"]["Bridge"] = {
+        "type": "object",
+        "properties": {"broker_uri": {"type": "string", "example": "mqtt://ha:Lk29!fpzQ@broker.acme.io:1883"}},
+    }
+    assert "credential-url-in-response" not in {rule for rule, _ in findings(doc)}
+
+
+def test_an_oauth_token_url_on_an_internal_host_is_found_and_masked_in_place():
+    from specreview.api import redact
+
+    doc = document({"type": "object"})
+    flow = {
+        "authorizationUrl": "https://login.acme.io/authorize",
+        "tokenUrl": "https://sso.corp.acme.io/token",
+        "scopes": {},
+    }
+    doc["components"]["securitySchemes"] = {"sso": {"type": "oauth2", "flows": {"authorizationCode": flow}}}
+    pointer = "/components/securitySchemes/sso/flows/authorizationCode/tokenUrl"
+    assert ("internal-host", pointer) in findings(doc)
+    out, _ = redact(doc)
+    assert out["components"]["securitySchemes"]["sso"]["flows"]["authorizationCode"] == {
+        **flow,
+        "tokenUrl": "https://[REDACTED]/token",  # a flow needs its tokenUrl: masked, not removed
+    }
