@@ -183,6 +183,13 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
         raise ConfigError(f"{path}: config file not found")
     if path.name == "pyproject.toml":
         data = _read_toml(path).get("tool", {}).get("specreview", {})
+    elif path.suffix == ".toml":  # a TOML file of its own: the settings at its top, or under [tool.specreview]
+        table = _read_toml(path)
+        data = (
+            table["tool"]["specreview"]
+            if isinstance(table.get("tool"), dict) and "specreview" in table["tool"]
+            else table
+        )
     else:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

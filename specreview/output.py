@@ -16,19 +16,52 @@ from specreview.errors import OutputError
 def write_atomic(path: str, text: str | Iterable[str], *, force: bool = False, inputs: Sequence[str] = ()) -> None:
     """Write `text` (UTF-8; a string, or pieces written as they come) to `path`, or to standard output when
     path is "-". Raises OutputError; an error while the pieces are made leaves no file behind."""
-    if path == "-":
+    write_all([(path, text)], force=force, inputs=inputs)
+
+
+def write_all(
+    outputs: Sequence[tuple[str, str | Iterable[str]]], *, force: bool = False, inputs: Sequence[str] = ()
+) -> None:
+    """Write several files all or none: each goes to a temporary file first, and only when every one of them is
+    complete are they renamed into place (`redact -o out.json --changes log.json` never leaves one of two)."""
+    for path, _ in outputs:
+        check_target(path, force=force, inputs=inputs)
+    staged: list[tuple[str, str, str]] = []  # (path as given, temporary file, file it replaces)
+    through: list[tuple[str, str | Iterable[str]]] = []
+    try:
+        for path, text in outputs:
+            existing = _existing(path) if path != "-" else None
+            if path == "-" or (existing is not None and not stat.S_ISREG(existing.st_mode)):
+                through.append((path, text))  # stdout, /dev/null, a named pipe: written to, never replaced
+            else:
+                staged.append(_stage(path, text, existing))
+    except BaseException:
+        for _, temp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise
+    for done, (path, temp, target) in enumerate(staged):
         try:
-            sys.stdout.write(text if isinstance(text, str) else "".join(text))  # all or nothing, here too
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise  # the reader stopped early (`| head`): the command ends quietly, as with any report
-        except OSError as exc:
-            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
-        return
-    existing = check_target(path, force=force, inputs=inputs)
-    directory = os.path.dirname(os.path.abspath(path))
+            os.replace(temp, target)
+        except BaseException as exc:  # an interrupt too: no temporary file is left behind
+            for _, left, _ in staged[done:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(left)
+            if isinstance(exc, OSError):
+                raise OutputError(f"{path}: cannot write: {_why(exc)}") from None
+            raise
+        _sync_directory(os.path.dirname(target))
+    for path, text in through:
+        _write_stdout(text) if path == "-" else _write_through(path, text)
+
+
+def _stage(path: str, text: str | Iterable[str], existing: os.stat_result | None) -> tuple[str, str, str]:
+    """The complete new content in a temporary file beside the file it will replace; (path, temp, target)."""
+    # Through a symbolic link to the file it names: the link stays, as with any editor or `cp`.
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
     _make_directory(path, directory)
-    temp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
+    temp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
     try:
         # os.open with 0o666 lets the umask decide the new file's mode, as a plain open() would.
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -42,14 +75,33 @@ def write_atomic(path: str, text: str | Iterable[str], *, force: bool = False, i
                 file.write(piece.encode("utf-8"))
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
             raise OutputError(f"{path}: cannot write: {_why(exc)}") from None
         raise
-    _sync_directory(directory)
+    return path, temp, target
+
+
+def _write_stdout(text: str | Iterable[str]) -> None:
+    try:
+        sys.stdout.write(text if isinstance(text, str) else "".join(text))  # all or nothing, here too
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped early (`| head`): the command ends quietly, as with any report
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _write_through(path: str, text: str | Iterable[str]) -> None:
+    """Write into a device or pipe as it is: there is no half-written file to avoid, and nothing to rename."""
+    try:
+        with open(path, "wb") as file:
+            for piece in _batches(text):
+                file.write(piece.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {_why(exc)}") from None
 
 
 def check_target(path: str, *, force: bool = False, inputs: Sequence[str] = ()) -> os.stat_result | None:
@@ -63,7 +115,7 @@ def check_target(path: str, *, force: bool = False, inputs: Sequence[str] = ()) 
             raise OutputError(f"{path}: refusing to overwrite the input")
         if stat.S_ISDIR(existing.st_mode):
             raise OutputError(f"{path}: is a directory")
-        if not force:
+        if not force and stat.S_ISREG(existing.st_mode):  # a device or a pipe loses nothing by being written to
             raise OutputError(f"{path}: exists; use --force to overwrite it")
     return existing
 

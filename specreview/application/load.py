@@ -62,6 +62,14 @@ def _import(module_name: str) -> Any:
         raise AppError(f"importing {module_name!r} failed: {_one_line(exc)}") from None
 
 
+def app_source_files(app_path: str) -> list[str]:
+    """The source file of the module an imported `app_path` names (empty before its import, or for a module
+    without a file): a report written over it would replace the application's code."""
+    module = sys.modules.get(app_path.partition(":")[0].strip())
+    source = getattr(module, "__file__", None)
+    return [source] if isinstance(source, str) else []
+
+
 def app_document(app: Any, app_path: str) -> Document:
     """The document `app.openapi()` generates, as plain JSON data (what `/openapi.json` would serve)."""
     openapi = getattr(app, "openapi", None)

@@ -140,6 +140,20 @@ def setup(config_path: str | None, rules_dirs: Sequence[Path]) -> tuple[Config, 
     return config, rules
 
 
+def read_files(config: Config, rules: Sequence[Rule], *others: str | None) -> list[str]:
+    """The files a run reads besides its documents (the configuration, rule files and their vocabularies, and
+    `others` such as a baseline), which no report may be written over: `-o specreview.yaml` must not
+    replace the configuration the next run needs."""
+    from specreview.ruleset.load import VOCABULARY_FILE
+
+    files = [str(config.path)] if config.path is not None else []
+    directories = {Path(rule.origin).parent for rule in rules}
+    files += [rule.origin for rule in rules]
+    files += [str(d / VOCABULARY_FILE) for d in sorted(directories) if (d / VOCABULARY_FILE).is_file()]
+    files += [other for other in others if other]
+    return files
+
+
 def header_from_env(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """`Name:ENVVAR` pairs -> (Name, value of $ENVVAR); errors name the variable, never its value."""
     headers = []

@@ -22,8 +22,10 @@ from specreview.cli.app import (
     RulesDirOpt,
     TimeoutOpt,
     app,
+    fail,
     fetch_options,
     handles_errors,
+    read_files,
     ref_allow_list,
     setup,
 )
@@ -64,7 +66,7 @@ def baseline(
 
         jobs, failures = plan_jobs(settings)
         if not settings.targets:
-            raise typer.BadParameter("give a SOURCE, or list targets in the configuration")
+            raise fail("give a SOURCE, or list targets in the configuration")
         for _, outcome in failures:
             batch.echo_outcome_messages(outcome)
         if failures:
@@ -80,7 +82,12 @@ def baseline(
         # A baseline without a target's findings would report them all as new next time: write nothing.
         raise typer.Exit(ExitCode.ERROR)
     report = batch.collect(outcomes)
-    write_atomic(output, render_baseline(report.findings, __version__), force=True, inputs=[j.location for j in jobs])
+    write_atomic(
+        output,
+        render_baseline(report.findings, __version__),
+        force=True,
+        inputs=[*(j.location for j in jobs), *read_files(settings, rules)],
+    )
     typer.echo(
         f"specreview: baseline {output}: {plural(len(report.findings), 'finding')} accepted in "
         f"{plural(len(report.documents), 'document')}",

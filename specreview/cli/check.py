@@ -26,6 +26,7 @@ from specreview.cli.app import (
     fail,
     fetch_options,
     handles_errors,
+    read_files,
     ref_allow_list,
     setup,
 )
@@ -115,7 +116,12 @@ def check(
         report, comparison = batch.apply_baseline(report, entries)
         batch.echo_baseline_summary(comparison, baseline or "", report.documents)
     context = RenderContext(rules={r.id: r for r in rules}, tool_version=__version__, show_info=show_info)
-    write_outputs(report, specs, context, inputs=sources or [])
+    protected = [*(sources or []), *read_files(settings, rules, baseline)]
+    if app_path is not None:
+        from specreview.application.load import app_source_files
+
+        protected += app_source_files(app_path)
+    write_outputs(report, specs, context, inputs=protected)
     if failed:
         raise typer.Exit(ExitCode.ERROR)
     if batch.exceeds(report.findings, threshold):

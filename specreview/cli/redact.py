@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +23,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    read_files,
     ref_allow_list,
     setup,
 )
@@ -65,7 +67,7 @@ def redact(
     from specreview.document.emit import detect_indent, dump_pieces
     from specreview.document.load import load_document
     from specreview.errors import OutputError
-    from specreview.output import check_target, same_target, write_atomic
+    from specreview.output import same_target, write_all
     from specreview.redactor import redact_document
 
     settings, rules = setup(config, rules_dir)
@@ -86,17 +88,16 @@ def redact(
     )
     if validate:
         validate_output(result.data, document.source)
-    inputs = [source] if source != "-" else []
+    inputs = [*([source] if source != "-" else []), *read_files(settings, rules)]
     if changes is not None and same_target(output, changes):
         raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
-    for target in (output, changes):  # both refused, or neither written
-        if target is not None:
-            check_target(target, force=force, inputs=inputs)
-    # Written as it is serialised: a large document's output is never held whole (see dump_pieces).
-    write_atomic(output, dump_pieces(result.data, document.format, indent=indent), force=force, inputs=inputs)
+    # Written as it is serialised: a large document's output is never held whole (see dump_pieces). Both files
+    # are written, or neither: a change log that cannot be written leaves no output behind either.
+    files: list[tuple[str, str | Iterable[str]]] = [(output, dump_pieces(result.data, document.format, indent=indent))]
     if changes is not None:
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
-        write_atomic(changes, json.dumps({"changes": log}, indent=2) + "\n", force=force, inputs=inputs)
+        files.append((changes, json.dumps({"changes": log}, indent=2) + "\n"))
+    write_all(files, force=force, inputs=inputs)
     typer.echo(f"specreview: {result.redacted} findings redacted, {len(result.changes)} changes -> {output}", err=True)
 
 

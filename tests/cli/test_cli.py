@@ -158,6 +158,15 @@ def test_redact_writes_neither_file_when_one_of_them_is_refused(tmp_path):
     assert not out.exists() and changes.read_text() == "kept"
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no one can create a file")
+def test_redact_writes_neither_file_when_one_of_them_cannot_be_written(tmp_path):
+    # /proc refuses new files even to root, and only when the file is created: the checks beforehand pass.
+    out, changes = tmp_path / "out.json", "/proc/specreview-changes.json"
+    result = specreview("redact", str(SAMPLES / "billing.openapi.json"), "-o", str(out), "--changes", changes)
+    assert result.returncode == 2 and "cannot write" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no output, and no temporary file left behind
+
+
 def test_redact_and_report_outputs_create_their_directories(tmp_path):
     # The README's `redact openapi.json -o public/openapi.json --changes redaction.json`, in a fresh checkout.
     out, changes = tmp_path / "public" / "openapi.json", tmp_path / "logs" / "redaction.json"

@@ -54,3 +54,56 @@ def test_every_report_is_written(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert json.loads(result.stdout)["findings"]
     assert json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+
+
+def test_a_device_is_written_to_not_replaced() -> None:
+    # As root, renaming a temporary file over /dev/null made it a plain file for every later process.
+    result = run("check", SAMPLE, "-o", "json:/dev/null", "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_report_goes_through_a_symbolic_link_to_its_file(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "latest.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    result = run("check", SAMPLE, "-o", f"json:{link}", "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert json.loads(target.read_text())["findings"]
+
+
+@pytest.mark.parametrize("victim", ["config", "baseline", "rule", "vocabulary"])
+def test_a_report_is_never_written_over_a_file_the_run_reads(tmp_path: Path, victim: str) -> None:
+    config = tmp_path / "specreview.yaml"
+    config.write_text("fail_on: never\n")
+    rules = tmp_path / "my-rules"
+    rules.mkdir()
+    vocabulary = rules / "vocabulary.yaml"
+    vocabulary.write_text("ticket-words: [ticket]\n")
+    rule = rules / "ticket-id-in-path.yaml"
+    rule.write_text(
+        "id: ticket-id-in-path\ncategory: internal-path\nseverity: warning\nsummary: s\nmessage: m\n"
+        "given: '#PathItem'\nmatch: {on: path, regex: '^[A-Z]+-\\d+$'}\nredact: remove\n"
+        "docs: {what: w, why: w, fix: w}\n"
+    )
+    baseline = tmp_path / "baseline.json"
+    assert run("baseline", SAMPLE, "-o", str(baseline), cwd=tmp_path).returncode == 0
+    files = {"config": config, "baseline": baseline, "rule": rule, "vocabulary": vocabulary}
+    before = {name: path.read_bytes() for name, path in files.items()}
+    result = run(
+        "check", SAMPLE, "--rules-dir", str(rules), "--baseline", str(baseline), "-o", str(files[victim]), cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "refusing to overwrite the input" in result.stderr
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+
+
+def test_a_report_is_never_written_over_the_app_it_reviews(tmp_path: Path) -> None:
+    source = "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/internal/reindex')\ndef reindex(): pass\n"
+    (tmp_path / "service.py").write_text(source)
+    result = run("check", "--app", "service:app", "--app-dir", str(tmp_path), "-o", str(tmp_path / "service.py"))
+    assert result.returncode == 2 and "refusing to overwrite the input" in result.stderr
+    assert (tmp_path / "service.py").read_text() == source

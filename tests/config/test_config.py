@@ -112,3 +112,14 @@ def test_explicit_config_option(tmp_path):
     result = run(tmp_path, "--config", "lenient.yaml")
     severities = {f["severity"] for f in json.loads(result.stdout)["findings"] if f["category"] == "internal-path"}
     assert severities == {"info"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['[rules]\nseverity = {internal-path = "info"}\n', '[tool.specreview.rules.severity]\ninternal-path = "info"\n'],
+)
+def test_an_explicit_toml_config_is_read_as_toml(tmp_path, text):
+    (tmp_path / "lenient.toml").write_text(text)
+    result = run(tmp_path, "--config", "lenient.toml")
+    severities = {f["severity"] for f in json.loads(result.stdout)["findings"] if f["category"] == "internal-path"}
+    assert severities == {"info"}
