@@ -51,7 +51,10 @@ def check(
             help="Files, directories, '-' for stdin, or http(s) URLs; none: the config's targets.", show_default=False
         ),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="Report format (default: text, or what the -o PATH extension names)."),
+    ] = None,
     output: Annotated[
         list[str],
         typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
@@ -93,7 +96,7 @@ def check(
 
         review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info)
         return
-    specs = parse_outputs(output_format.value, output)
+    specs = parse_outputs(output_format.value if output_format is not None else None, output)
     # The text report only counts info findings unless --show-info: then they need no source position.
     lists_info = show_info or any(spec.format != "text" for spec in specs)
     run_settings = dataclasses.replace(run_settings, locate="all" if lists_info else "no-info")

@@ -39,8 +39,26 @@ class OutputSpec:
     path: str  # "-" is standard output
 
 
-def parse_outputs(default_format: str, outputs: Sequence[str]) -> list[OutputSpec]:
-    """The reports one run writes: the `--format` one (stdout, or the plain `-o PATH`) and every `FORMAT:PATH`."""
+# The format a plain `-o PATH` means by its extension when no --format is given: `-o report.json` is JSON.
+_BY_EXTENSION: Mapping[str, str] = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xml": "junit",
+    ".txt": "text",
+}
+
+
+def _suggested_name(fmt: str) -> str:
+    return "report.json" if fmt == "json" else f"report{EXTENSIONS[fmt]}"
+
+
+def parse_outputs(default_format: str | None, outputs: Sequence[str]) -> list[OutputSpec]:
+    """The reports one run writes: the `--format` one (stdout, or the plain `-o PATH`) and every `FORMAT:PATH`.
+    Without a `--format` (None), a plain `-o PATH` is written in the format its extension names, else as text."""
     extra: list[OutputSpec] = []
     plain: list[str] = []
     for value in outputs:
@@ -48,7 +66,12 @@ def parse_outputs(default_format: str, outputs: Sequence[str]) -> list[OutputSpe
         if sep and fmt in FORMATS and path:
             extra.append(OutputSpec(fmt, path))
         elif sep and fmt and not path and fmt in FORMATS:
-            raise ConfigError(f"--output {value}: give a path after the colon, e.g. {fmt}:report{EXTENSIONS[fmt]}")
+            raise ConfigError(f"--output {value}: give a path after the colon, e.g. {fmt}:{_suggested_name(fmt)}")
+        elif sep and not fmt:
+            raise ConfigError(
+                f"--output {value}: give a format before the colon, e.g. json{value}; for a file of that name "
+                f"write ./{value}"
+            )
         elif sep and len(fmt) > 1 and fmt.isalpha():  # a mistyped format, not a file name (nor a drive letter)
             raise ConfigError(
                 f"--output {value}: unknown report format {fmt!r} (known: {', '.join(FORMATS)}); "
@@ -58,15 +81,22 @@ def parse_outputs(default_format: str, outputs: Sequence[str]) -> list[OutputSpe
             plain.append(value)
     if len(plain) > 1:
         raise ConfigError("--output PATH takes one path; write more reports with --output FORMAT:PATH")
+    explicit = default_format is not None
+    if default_format is None:
+        extension = os.path.splitext(plain[0])[1].lower() if plain else ""
+        default_format = _BY_EXTENSION.get(extension, "text")
     specs = [OutputSpec(default_format, plain[0] if plain else STDOUT), *extra]
-    to_stdout = [s for s in specs if s.path == STDOUT]
-    if len(to_stdout) > 1 and plain:
+    if not plain and not explicit and any(s.path == STDOUT for s in extra):
+        specs = specs[1:]  # `-o json:-` replaces the default stdout report (a --format one it would contradict)
+    if sum(s.path == STDOUT for s in specs) > 1:
         raise ConfigError("only one report can go to standard output")
-    if len(to_stdout) > 1:
-        specs = [s for s in specs if s is not specs[0]]  # `-o json:-` replaces the default stdout report
-    paths = [os.path.abspath(s.path) for s in specs if s.path != STDOUT]
-    if len(paths) != len(set(paths)):
-        raise ConfigError("two reports would be written to the same file")
+    seen: dict[str, str] = {}
+    for spec in specs:
+        if spec.path != STDOUT:
+            where = os.path.abspath(spec.path)
+            if where in seen:
+                raise ConfigError(f"two reports would be written to the same file, {spec.path}")
+            seen[where] = spec.path
     return specs
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,6 +23,7 @@ from specreview.cli.app import (
     fail,
     fetch_options,
     handles_errors,
+    read_files,
     setup,
 )
 from specreview.probe_settings import Environment, Expectation
@@ -48,8 +46,14 @@ def probe(
     expect: Annotated[
         Expectation | None, typer.Option(help="'public' when the docs are published on purpose (default: private).")
     ] = None,
-    output_format: Annotated[ProbeFormat, typer.Option("--format", "-f", help="Report format.")] = "text",  # type: ignore[valid-type,assignment]
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    output_format: Annotated[
+        ProbeFormat | None,  # type: ignore[valid-type]
+        typer.Option("--format", "-f", help="Report format (default: text, or what the -o PATH extension names)."),
+    ] = None,
+    output: Annotated[
+        list[str],
+        typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
+    ] = [],  # noqa: B006
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).")
     ] = None,
@@ -67,14 +71,16 @@ def probe(
 ) -> None:
     """Check a running service: do /docs, /redoc, /openapi.json answer without credentials? Then review the
     description found. Exit codes as for check."""
+    from specreview.cli.outputs import parse_outputs, write_outputs
     from specreview.engine import review_document
     from specreview.findings import DocumentInfo, Report, Severity
     from specreview.probe import DOCS_EXPOSURE_RULE, exposure_findings
     from specreview.probe import probe as run_probe
     from specreview.probe_settings import probe_config
-    from specreview.reporters import REPORTERS, RenderContext
+    from specreview.reporters import RenderContext
 
     settings, rules = setup(config, rules_dir)
+    specs = parse_outputs(output_format.value if output_format is not None else None, output)  # before any request
     configured = probe_config(settings.raw, str(settings.path or "config"))
     environment = env or configured.get("env") or Environment.production
     expectation = expect or configured.get("expect") or Expectation.private
@@ -103,20 +109,9 @@ def probe(
         rules={DOCS_EXPOSURE_RULE.id: DOCS_EXPOSURE_RULE, **{r.id: r for r in rules}},
         tool_version=__version__,
         show_info=show_info,
-        color=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
     )
-    _write(REPORTERS[output_format.value](report, context), output)
+    write_outputs(report, specs, context, inputs=read_files(settings, rules))
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
     worst = report.worst()
     if threshold != "never" and worst is not None and worst.at_least(Severity(threshold)):
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def _write(text: str, output: str | None) -> None:
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from specreview.output import write_atomic
-
-    write_atomic(str(Path(output)), text, force=True)

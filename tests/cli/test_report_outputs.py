@@ -24,17 +24,42 @@ def test_format_paths_add_reports_and_keep_the_terminal_one() -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("r.json", "json"),
+        ("r.sarif", "sarif"),
+        ("r.html", "html"),
+        ("r.md", "markdown"),
+        ("r.xml", "junit"),
+        ("r", "text"),
+    ],
+)
+def test_without_a_format_a_plain_path_is_written_as_its_extension_says(path: str, fmt: str) -> None:
+    assert parse_outputs(None, [path]) == [OutputSpec(fmt, path)]
+    assert parse_outputs("text", [path]) == [OutputSpec("text", path)]  # an explicit --format wins
+
+
+@pytest.mark.parametrize(
     ("outputs", "message"),
     [
         (["xml:r.xml"], "unknown report format 'xml'"),
         (["sarif:"], "give a path after the colon"),
+        (["json:"], "e.g. json:report.json"),
         (["a.txt", "b.txt"], "takes one path"),
-        (["json:r.json", "sarif:r.json"], "same file"),
+        (["json:r.json", "sarif:r.json"], "same file, r.json"),
+        (["json:-", "sarif:-"], "only one report can go to standard output"),
+        ([":r.json"], "give a format before the colon"),
     ],
 )
 def test_mistakes_are_refused_before_anything_runs(outputs: list[str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        parse_outputs("text", outputs)
+        parse_outputs(None, outputs)
+
+
+def test_an_explicit_format_and_another_report_on_stdout_conflict() -> None:
+    assert parse_outputs(None, ["json:-"]) == [OutputSpec("json", "-")]  # replaces the default text report
+    with pytest.raises(ConfigError, match="only one report can go to standard output"):
+        parse_outputs("sarif", ["json:-"])  # `-f sarif -o json:-`: which one was meant?
 
 
 def test_a_file_name_with_a_colon_is_still_possible() -> None:

@@ -136,3 +136,15 @@ def test_unreachable_service_is_exit_2() -> None:
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1", "127.0.0.1:8000", "http://127.0.0.1:9/?x=1"])
 def test_base_url_must_be_http(url: str) -> None:
     assert_one_line_error(specreview(["probe", url]), "base URL")
+
+
+def test_several_reports_are_written_as_check_writes_them(docs_on: str, tmp_path: Path) -> None:
+    reports = tmp_path / "p"
+    args = ["probe", docs_on, "-o", f"json:{reports}/probe.json", "-o", f"html:{reports}/probe.html"]
+    run = specreview([*args, "-o", f"{reports}/probe.sarif"])  # a plain path: the format its extension names
+    assert run.code == 1, run.output
+    assert run.stdout == ""  # a plain -o PATH takes the --format report off the terminal, as in check
+    assert {p.name for p in reports.iterdir()} == {"probe.json", "probe.html", "probe.sarif"}
+    assert exposures(json.loads((reports / "probe.json").read_text()))
+    assert (reports / "probe.html").read_text().lstrip().lower().startswith("<!doctype html")
+    jsonschema.validate(json.loads((reports / "probe.sarif").read_text()), json.loads(SARIF_SCHEMA.read_text()))
