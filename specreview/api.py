@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 
 
 def as_document(document: Document | dict[str, Any], source: str = "<document>") -> Document:
+    """`document` as a Document; a dict must be an OpenAPI document (DocumentError otherwise), so that reviewing
+    `{"detail": "Not Found"}` from a wrong URL fails instead of passing with no findings."""
     if isinstance(document, Document):
         return document
+    from specreview.document.load import check_openapi_data
+
+    check_openapi_data(document, source)
     return Document(source=source, data=document, format="json")
 
 

@@ -13,10 +13,11 @@ or route function to change, so the failing test says what to fix. Works without
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
-from specreview.config import Allowances
+from specreview.config import Allowances, Config
 from specreview.document.model import Document
 from specreview.findings import Finding, Report, Severity
 from specreview.ruleset.model import Rule
@@ -48,25 +49,49 @@ def review_app(app_or_document: Any, rules: Sequence[Rule] | None = None, allow:
 
 def assert_no_findings(
     app_or_document: Any,
-    fail_on: str | Severity = Severity.ERROR,
+    fail_on: str | Severity | None = None,
     *,
     rules: Sequence[Rule] | None = None,
     allow: Allowances | None = None,
+    config: str | os.PathLike[str] | bool = True,
 ) -> Report:
-    """Raise AssertionError listing every finding at or above `fail_on` ("error", "warning" or "info").
+    """Raise AssertionError listing every finding at or above `fail_on` ("error", "warning", "info" or "never").
 
-    Returns the full report (findings below the threshold included) for further checks.
+    The project's configuration applies as it does to `specreview check`: `specreview.yaml` or
+    `[tool.specreview]` found from the working directory (`config=True`), the file `config` names, or none
+    (`config=False`). It sets the rules, the allowances and `fail_on` unless they are passed here. Returns the
+    full report (findings below the threshold included) for further checks.
     """
-    threshold = Severity(fail_on)
-    report = review_app(app_or_document, rules, allow)
-    failing = [f for f in report.sorted_findings() if f.severity.at_least(threshold)]
+    __tracebackhide__ = True  # pytest shows the findings, not this function's source
+    settings = _config(config)
+    if rules is None:
+        from specreview.ruleset.load import load_rules
+
+        rules = settings.apply(load_rules(settings.rule_dirs))
+    threshold = str(fail_on.value if isinstance(fail_on, Severity) else fail_on or settings.fail_on or "error").lower()
+    report = review_app(app_or_document, rules, settings.allow if allow is None else allow)
+    if threshold == "never":
+        return report
+    try:
+        severity = Severity(threshold)
+    except ValueError:
+        raise ValueError(f"fail_on must be error, warning, info or never, not {fail_on!r}") from None
+    failing = [f for f in report.sorted_findings() if f.severity.at_least(severity)]
     if failing:
-        lines = [f"{len(failing)} OpenAPI finding(s) at or above {threshold.value}:"]
+        lines = [f"{len(failing)} OpenAPI finding(s) at or above {severity.value}:"]
         lines += [_describe(f) for f in failing[:_MAX_LISTED]]
         if len(failing) > _MAX_LISTED:
             lines.append(f"  ... and {len(failing) - _MAX_LISTED} more")
         raise AssertionError("\n".join(lines))
     return report
+
+
+def _config(config: str | os.PathLike[str] | bool) -> Config:
+    from specreview.config import Config, load_config
+
+    if config is False:
+        return Config()
+    return load_config(None if config is True else os.fspath(config))
 
 
 def _describe(finding: Finding) -> str:

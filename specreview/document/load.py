@@ -277,6 +277,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def check_openapi_data(data: Any, source: str) -> None:
+    """Raise DocumentError unless `data`, built in Python rather than read from a file, is an OpenAPI document:
+    a mapping with a supported `openapi` or `swagger` version, as a file must be."""
+    if not isinstance(data, dict):
+        raise DocumentError(source, f"not an OpenAPI document: expected a mapping at the top, found {_kind(data)}")
+    _check_version(data, source, JsonLocator("", has_duplicate_keys=False))  # no text, so no positions
+
+
 def _check_version(data: dict[str, Any], source: str, locator: JsonLocator | YamlLocator) -> None:
     if "openapi" in data:
         key, name, version = "openapi", "OpenAPI", data["openapi"]

@@ -143,3 +143,22 @@ def test_the_safety_net_does_not_hide_what_to_fix() -> None:
     assert "hashed_password" not in json.dumps(app.openapi())  # what is served
     with pytest.raises(AssertionError, match="Account.hashed_password"):  # what the code still generates
         assert_no_findings(app)
+
+
+def test_assert_no_findings_follows_the_project_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `check --app` passes with the project's allowances; the test suite must agree with it.
+    (tmp_path / "specreview.yaml").write_text("allow:\n  pointers: [/components/schemas/Account]\nfail_on: error\n")
+    monkeypatch.chdir(tmp_path)
+    assert_no_findings(leaky_app())
+    with pytest.raises(AssertionError):
+        assert_no_findings(leaky_app(), config=False)
+    assert_no_findings(leaky_app(), fail_on="NEVER", config=False)  # any case, and "never", as on the command line
+
+
+def test_assert_no_findings_refuses_what_is_not_an_openapi_document() -> None:
+    from specreview.errors import DocumentError
+
+    with pytest.raises(DocumentError, match="not an OpenAPI document"):
+        assert_no_findings({"detail": "Not Found"})  # a wrong URL's body must not pass as a clean review
+    with pytest.raises(DocumentError, match="expected a mapping"):
+        sr.review([1, 2])  # type: ignore[arg-type]
