@@ -267,6 +267,9 @@ class _Walker:
                 self.result.referrers[target_owner].add(owner)
 
     def _enqueue(self, path: Path, schema: Any, flow: str, owner: Path) -> None:
+        if schema is True:  # a property any value satisfies (`"password": true`): it goes where its schema goes
+            self.result.flows[path] = _with_flow(self.result.flows.get(path, _NO_FLOWS), flow)
+            return
         if isinstance(schema, dict) and (path, flow) not in self.seen:
             self.seen.add((path, flow))
             self.queue.append((path, schema, flow, owner))
@@ -309,7 +312,7 @@ class _Walker:
             if node_path in nodes:
                 continue
             nodes[node_path] = node
-            stack.extend((p, c) for p, c, _ in _subschemas(node_path, node, "any"))
+            stack.extend((p, c) for p, c, _ in _subschemas(node_path, node, "any") if isinstance(c, dict))
 
 
 _SUBSCHEMA_KEYS = frozenset(("properties", "items", *_SUBSCHEMA_ONE, *_SUBSCHEMA_LIST, *_SUBSCHEMA_MAP))
@@ -317,7 +320,8 @@ _SUBSCHEMA_KEYS = frozenset(("properties", "items", *_SUBSCHEMA_ONE, *_SUBSCHEMA
 
 def _subschemas(path: Path, schema: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
     """The child schemas of `schema` that are objects: a document may hold anything where a schema belongs
-    (`items: [1]`, `allOf: [[]]`), and a boolean schema has no children to walk."""
+    (`items: [1]`, `allOf: [[]]`), and a boolean schema has no children to walk. A property whose schema is
+    `true` is yielded too: it has no children, but it takes the flow of the schema that holds it."""
     # Most schema nodes are leaves: one set intersection (in C) finds the few keywords a node has.
     for key in _SUBSCHEMA_KEYS.intersection(schema):
         child = schema[key]
@@ -350,6 +354,9 @@ _EXCEPTION_HOLDERS = frozenset({"exc", "exception", "exceptions", "traceback", "
 
 def _property_schemas(path: Path, props: dict[str, Any], flow: str) -> Iterator[tuple[Path, Any, str]]:
     for name, prop in props.items():
+        if prop is True:  # the boolean schema that allows anything, a password included
+            yield (*path, "properties", name), prop, flow
+            continue
         if not isinstance(prop, dict):
             continue
         if flow in RESPONSE_FLOWS and prop.get("writeOnly") is True:

@@ -143,7 +143,11 @@ def _fetch_with_headers(
 
 
 def _base(base_url: str) -> str:
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:  # `http://[::1` (an unclosed IPv6 address), `http://host:port`
+        raise SpecreviewError(f"{display_url(base_url)}: invalid URL") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise SpecreviewError(f"{display_url(base_url)}: probe takes an http(s) base URL, e.g. https://api.example.com")
     if parts.query or parts.fragment:

@@ -86,7 +86,9 @@ def _walk(directory: str) -> list[str]:
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        found += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(DOCUMENT_SUFFIXES)]
+        # Regular files only: a named pipe or socket called `x.json` would block the run forever.
+        paths = (os.path.join(root, f) for f in sorted(files) if f.lower().endswith(DOCUMENT_SUFFIXES))
+        found += [path for path in paths if os.path.isfile(path)]
     return found
 
 

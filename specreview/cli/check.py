@@ -64,7 +64,8 @@ def check(
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes for several documents.")] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).")
+        FailOn | None,
+        typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).", case_sensitive=False),
     ] = None,
     show_info: Annotated[bool, typer.Option(help="List info findings (weak inputs) one by one.")] = False,
     config: ConfigOpt = None,

@@ -58,7 +58,9 @@ def diff(
     output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Report format.")] = DiffFormat.text,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option(help="Exit 1 when a new finding is at or above this severity (default: error)."),
+        typer.Option(
+            help="Exit 1 when a new finding is at or above this severity (default: error).", case_sensitive=False
+        ),
     ] = None,
     show_info: Annotated[bool, typer.Option(help="List new info findings (weak inputs) one by one.")] = False,
     config: ConfigOpt = None,

@@ -55,7 +55,8 @@ def probe(
         typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
     ] = [],  # noqa: B006
     fail_on: Annotated[
-        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).")
+        FailOn | None,
+        typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).", case_sensitive=False),
     ] = None,
     show_info: Annotated[bool, typer.Option(help="List info findings (weak inputs) one by one.")] = False,
     config: ConfigOpt = None,

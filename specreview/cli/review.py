@@ -68,7 +68,8 @@ def review(
         str | None, typer.Option("--baseline", help="Report only findings not accepted in this baseline file.")
     ] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).")
+        FailOn | None,
+        typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).", case_sensitive=False),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes (default: one per core).")] = None,
     show_info: Annotated[bool, typer.Option(help="List info findings one by one in the reports.")] = False,

@@ -386,7 +386,8 @@ def _compile_options(options: dict[str, Any], fail: Any) -> dict[str, Any]:
 
 def load_rule_dir(directory: Path) -> list[Rule]:
     if not directory.is_dir():
-        raise RuleLoadError(str(directory), "rule directory not found")
+        found = directory.exists()
+        raise RuleLoadError(str(directory), "not a directory of rules" if found else "rule directory not found")
     vocabulary = _directory_vocabulary(directory)
     return [load_rule_file(p, vocabulary) for p in rule_files(directory)]
 

@@ -51,3 +51,13 @@ def test_a_directory_without_openapi_documents_is_an_error(tmp_path: Path) -> No
         result = run("check", str(folder))
         assert result.returncode == 2
         assert result.stderr.strip().splitlines()[-1] == f"specreview: error: no OpenAPI document found in {folder}"
+
+
+def test_a_named_pipe_in_the_directory_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    specs = specs_folder(tmp_path)
+    os.mkfifo(specs / "stream.json")  # opening it would wait for a writer that never comes
+    result = run("check", str(specs), "--format", "json", timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert len(json.loads(result.stdout)["documents"]) == 2

@@ -69,7 +69,7 @@ def test_stdin_is_read_with_dash():
     assert findings_of(result) == findings_of(specreview("check", str(USERAUTH), "--format", "json"))
 
 
-@pytest.mark.parametrize(("fail_on", "code"), [("error", 1), ("never", 0)])
+@pytest.mark.parametrize(("fail_on", "code"), [("error", 1), ("never", 0), ("ERROR", 1), ("Never", 0)])
 def test_fail_on_sets_the_exit_code(fail_on, code):
     assert specreview("check", str(USERAUTH), "--fail-on", fail_on, "--format", "json").returncode == code
 

@@ -427,3 +427,8 @@ def test_an_oauth_token_url_on_an_internal_host_is_found_and_masked_in_place():
         **flow,
         "tokenUrl": "https://[REDACTED]/token",  # a flow needs its tokenUrl: masked, not removed
     }
+
+
+def test_a_property_any_value_satisfies_can_hold_a_password():
+    schema = {"type": "object", "properties": {"password": True, "token": False}}
+    assert findings(document(schema)) == [("password-in-response", "/components/schemas/Thing/properties/password")]

@@ -160,3 +160,12 @@ def test_a_regex_that_looks_like_a_reference_is_left_alone(tmp_path):
     text = GOOD.format(id="ticket-id-in-path").replace("regex: '^[A-Z]+-\\d+$'", "regex: '@handle'")
     rule = load_rule_file(write_rule(tmp_path, text))
     assert rule.match.regex is not None and rule.match.regex.pattern == "@handle"
+
+
+def test_a_rules_dir_that_is_a_file_says_so(tmp_path):
+    not_a_dir = tmp_path / "rules.json"
+    not_a_dir.write_text("{}")
+    with pytest.raises(RuleLoadError, match="not a directory of rules"):
+        load_rules([not_a_dir])
+    with pytest.raises(RuleLoadError, match="rule directory not found"):
+        load_rules([tmp_path / "missing"])
