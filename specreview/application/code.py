@@ -16,6 +16,7 @@ import functools
 import inspect
 import os
 import re
+import sys
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -38,6 +39,17 @@ class _Route:
     endpoint: Any
 
 
+def _global_names_of(app: Any) -> list[str]:
+    """`module:name` of each module-level variable that holds `app` (a test suite passes the object, not its
+    import path; the module that assigns it and every one that imports it); none for an app built in a function."""
+    names = []
+    for module_name, module in list(sys.modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if isinstance(namespace, dict):
+            names += [f"{module_name}:{n}" for n, v in list(namespace.items()) if v is app and not n.startswith("_")]
+    return names
+
+
 class CodeMap:
     """Resolves JSON pointers of an application's document to source locations."""
 
@@ -45,7 +57,8 @@ class CodeMap:
         self.base = (relative_to or Path.cwd()).resolve()
         self.routes = list(_api_routes(app))
         self.models = _component_models(app, self.routes)
-        self.app_location = self._app_location(app_path)
+        candidates = [app_path] if app_path else _global_names_of(app)
+        self.app_location = next(filter(None, map(self._app_location, candidates)), None)
 
     def locate(self, pointer: str) -> SourceLocation | None:
         try:

@@ -162,3 +162,20 @@ def test_assert_no_findings_refuses_what_is_not_an_openapi_document() -> None:
         assert_no_findings({"detail": "Not Found"})  # a wrong URL's body must not pass as a clean review
     with pytest.raises(DocumentError, match="expected a mapping"):
         sr.review([1, 2])  # type: ignore[arg-type]
+
+
+def test_a_document_level_finding_points_at_where_the_app_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A test suite passes the app object; the servers it was given are fixed where it is assigned.
+    (tmp_path / "svc_internal.py").write_text(
+        'from fastapi import FastAPI\n\napp = FastAPI(servers=[{"url": "http://10.0.3.7:8000"}])\n'
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    from svc_internal import app  # type: ignore[import-not-found]
+
+    with pytest.raises(AssertionError) as info:
+        assert_no_findings(app, config=False)
+    assert "internal-host at /servers/0/url" in str(info.value)
+    assert "fix in svc_internal.py:3 (app)" in str(info.value)
