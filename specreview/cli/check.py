@@ -97,6 +97,8 @@ def check(
 
         review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info)
         return
+    if sources and sources.count("-") > 1:
+        raise fail("'-' (standard input) can be given only once")
     specs = parse_outputs(output_format.value if output_format is not None else None, output)
     # The text report only counts info findings unless --show-info: then they need no source position.
     lists_info = show_info or any(spec.format != "text" for spec in specs)

@@ -108,7 +108,9 @@ def review_targets(
 
     if not settings.targets:
         where = settings.path or "specreview.yaml or [tool.specreview] in pyproject.toml"
-        raise ConfigError(f"no targets to review: list them under 'targets' in {where}, or give a SOURCE")
+        raise ConfigError(
+            f"no targets to review: list them under 'targets' in {where}, or run 'specreview check SOURCE'"
+        )
     baseline_path = baseline or (str(settings.baseline) if settings.baseline else None)
     entries = batch.read_baseline(baseline_path) if baseline_path else None
     out_dir = output_dir or settings.output.dir or Path(DEFAULT_OUTPUT_DIR)

@@ -20,6 +20,9 @@ SAMPLE = str(Path(__file__).resolve().parents[2] / "samples" / "userauth.openapi
         (["check", SAMPLE, "--no-such-option"], ["--no-such-option"]),
         (["no-such-command"], ["no-such-command", "specreview --help"]),
         (["redact", SAMPLE], ["--output"]),
+        (["check", "-", "-"], ["standard input", "only once"]),
+        (["baseline"], ["give a SOURCE"]),  # no source and no configured targets
+        (["probe", "http://[::1"], ["invalid URL"]),
     ],
 )
 def test_a_usage_error_is_one_line_and_exit_2(args, names):
