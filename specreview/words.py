@@ -67,7 +67,7 @@ def split_words(name: str) -> tuple[str, ...]:
 
 # Trailing words that say how a value is written, not what it is: `ssnFull`, `secretText`, `password_plain`,
 # `serviceAccountKeyJson`, `privateKeyPem` are an ssn, a secret, a password and two keys.
-_FORM_WORDS = frozenset(
+FORM_WORDS = frozenset(
     {
         "full",
         "raw",
@@ -94,7 +94,7 @@ def name_words(name: str) -> tuple[str, ...]:
     last word. Never empty."""
     words = split_words(name)
     end = len(words)
-    while end > 1 and (words[end - 1].isdigit() or words[end - 1] in _FORM_WORDS):
+    while end > 1 and (words[end - 1].isdigit() or words[end - 1] in FORM_WORDS):
         end -= 1
         if end > 1 and words[end - 1] == "v" and words[end].isdigit():
             end -= 1

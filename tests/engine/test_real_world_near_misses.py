@@ -307,6 +307,7 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("residentRegistrationNo", "government-id-in-response"),  # Korea's RRN
         ("driversLicense", "government-id-in-response"),
         ("password_bank", "password-in-response"),  # the passwords tried on encrypted files
+        ("service_account_json", "secret-in-response"),  # a Google service account's key file
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):
