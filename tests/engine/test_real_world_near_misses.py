@@ -308,6 +308,10 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("driversLicense", "government-id-in-response"),
         ("password_bank", "password-in-response"),  # the passwords tried on encrypted files
         ("service_account_json", "secret-in-response"),  # a Google service account's key file
+        ("app_key", "secret-in-response"),  # a LoRaWAN AppKey, Datadog's application key
+        ("senha", "password-in-response"),
+        ("motDePasse", "password-in-response"),
+        ("cnh_numero", "government-id-in-response"),  # a Brazilian driving licence
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):
@@ -433,3 +437,9 @@ def test_an_oauth_token_url_on_an_internal_host_is_found_and_masked_in_place():
 def test_a_property_any_value_satisfies_can_hold_a_password():
     schema = {"type": "object", "properties": {"password": True, "token": False}}
     assert findings(document(schema)) == [("password-in-response", "/components/schemas/Thing/properties/password")]
+
+
+@pytest.mark.parametrize("name", ["signing_cert_pem", "appInsightInstrumentationKey"])
+def test_public_material_named_like_a_key_is_not_a_secret(name):
+    # a certificate is public; Application Insights' instrumentation key ships in every page's script
+    assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []

@@ -159,6 +159,9 @@ def _detect(rule_id, value, field="", in_text=False):
         ("The default user 'ops' and 'changeme' are created on first boot.", ""),
         ("Log in to the demo with the password `Tr0ub4dor&3`.", ""),
         ('Body: {"username": "bob", "password": "Summer2023!"}', ""),
+        ("Fresh installs ship with the operator account `root` / `Tollgate!2023`; change it.", ""),
+        ('curl -H "Ocp-Apim-Subscription-Key: 3f9c2a7d41b84e0f9a6c5d2e1b7f8a90" https://api.acme.io/v3', ""),
+        ("Tr0ub4dor&3", "senha"),
     ],
 )
 def test_credentials_are_detected(value, field):
@@ -188,6 +191,8 @@ def test_credentials_are_detected(value, field):
         ('Body: {"username": "bob", "password": "string"}', ""),  # FastAPI's placeholder
         ('password: "********"', ""),
         ("The default account `kiosk` is disabled until a clerk enables it.", ""),  # no credential given
+        ("Link the GitHub account `acme` / `widgets` to the workspace.", ""),  # an owner and a repository
+        ('curl -H "Idempotency-Key: 5f1c9a2e7b3d4f8a9c0e1b2d3f4a5b6c" https://api.acme.io/v1/charges', ""),
     ],
 )
 def test_near_miss_credentials_are_not_detected(value, field):
