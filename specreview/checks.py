@@ -141,15 +141,21 @@ def _type_names(value: Any) -> list[str]:
 
 
 @check("can-hold-text")
-def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
+def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any], depth: int = 0) -> str | None:
     """A property that can carry a string (or a structure of them): a boolean `has_secret` cannot leak one, nor
     can a field restricted to an enum or const (a permission's `secrets: read | write`): its every value is
-    already printed in the document."""
+    already printed in the document. `allOf` narrows: one branch that holds no text (AWS's
+    `Rfc4180: allOf [$ref BooleanOptional, {description}]`) is enough."""
     schema, _ = _deref(doc, node)
     if not isinstance(schema, dict):
         return "untyped"
     if "const" in schema or (isinstance(schema.get("enum"), list) and schema["enum"]):
         return None
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list) and depth < 8:
+        for branch in all_of:
+            if isinstance(branch, dict) and branch and check_can_hold_text(branch, doc, options, depth + 1) is None:
+                return None
     kinds = _type_names(schema.get("type"))
     lists = [schema.get(key) for key in ("anyOf", "oneOf")]
     branches = [b for branch_list in lists if isinstance(branch_list, list) for b in branch_list if isinstance(b, dict)]

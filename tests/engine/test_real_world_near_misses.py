@@ -312,6 +312,12 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("senha", "password-in-response"),
         ("motDePasse", "password-in-response"),
         ("cnh_numero", "government-id-in-response"),  # a Brazilian driving licence
+        ("steuer_id", "government-id-in-response"),
+        ("sozialversicherungsnummer", "government-id-in-response"),
+        ("ni_number", "government-id-in-response"),  # UK National Insurance
+        ("rfc", "government-id-in-response"),  # Mexico's tax id
+        ("pan_number", "government-id-in-response"),  # India's PAN
+        ("codiceFiscale", "government-id-in-response"),
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):
@@ -443,3 +449,24 @@ def test_a_property_any_value_satisfies_can_hold_a_password():
 def test_public_material_named_like_a_key_is_not_a_secret(name):
     # a certificate is public; Application Insights' instrumentation key ships in every page's script
     assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []
+
+
+@pytest.mark.parametrize("name", ["pan_sequence_number", "codice"])
+def test_look_alikes_of_national_ids_are_not_ones(name):
+    assert findings(document({"type": "object", "properties": {name: {"type": "string"}}})) == []
+
+
+def test_a_flag_narrowed_by_all_of_holds_no_secret():
+    # AWS: `Rfc4180` and `UseExistingClientSecret` are allOf [$ref BooleanOptional, {description}]
+    doc = document({"type": "object", "properties": {}})
+    doc["components"]["schemas"]["BooleanOptional"] = {"type": "boolean"}
+    flag = {"allOf": [{"$ref": "#/components/schemas/BooleanOptional"}, {"description": "RFC 4180 quoting"}]}
+    doc["components"]["schemas"]["Thing"]["properties"] = {"Rfc4180": flag, "UseExistingClientSecret": flag}
+    assert findings(doc) == []
+
+
+def test_a_caused_by_chain_in_an_error_body_is_internals():
+    schema = {"type": "object", "properties": {"causedBy": {"type": "string"}}}
+    assert findings(error_document(schema)) == [
+        ("stack-trace-in-error", "/components/schemas/Error/properties/causedBy")
+    ]
