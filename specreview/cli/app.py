@@ -99,6 +99,10 @@ def _root(
 
 # ---- options shared by several commands ---------------------------------------------------------------
 RulesDirOpt = Annotated[list[Path], typer.Option("--rules-dir", help="Extra directory of rule files.")]
+OutputOpt = Annotated[
+    list[str],
+    typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
+]
 ConfigOpt = Annotated[
     str | None, typer.Option("--config", help="Config file (default: specreview.yaml or pyproject.toml).")
 ]

@@ -20,6 +20,7 @@ from specreview.cli.app import (
     HeaderOpt,
     InsecureOpt,
     MaxBytesOpt,
+    OutputOpt,
     RulesDirOpt,
     TimeoutOpt,
     app,
@@ -55,10 +56,7 @@ def check(
         OutputFormat | None,
         typer.Option("--format", "-f", help="Report format (default: text, or what the -o PATH extension names)."),
     ] = None,
-    output: Annotated[
-        list[str],
-        typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
-    ] = [],  # noqa: B006
+    output: OutputOpt = [],  # noqa: B006
     baseline: Annotated[
         str | None, typer.Option("--baseline", help="Report only findings not accepted in this baseline file.")
     ] = None,

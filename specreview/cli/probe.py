@@ -17,6 +17,7 @@ from specreview.cli.app import (
     HeaderEnvOpt,
     InsecureOpt,
     MaxBytesOpt,
+    OutputOpt,
     RulesDirOpt,
     TimeoutOpt,
     app,
@@ -50,10 +51,7 @@ def probe(
         ProbeFormat | None,  # type: ignore[valid-type]
         typer.Option("--format", "-f", help="Report format (default: text, or what the -o PATH extension names)."),
     ] = None,
-    output: Annotated[
-        list[str],
-        typer.Option("--output", "-o", help="Write the --format report to PATH, or another report to FORMAT:PATH."),
-    ] = [],  # noqa: B006
+    output: OutputOpt = [],  # noqa: B006
     fail_on: Annotated[
         FailOn | None,
         typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).", case_sensitive=False),

@@ -112,14 +112,7 @@ def load_vocabulary(directory: Path, shared: Vocabulary | None = None) -> Vocabu
     path = directory / VOCABULARY_FILE
     if not path.is_file():
         return vocabulary
-    text = _read(path)
-    try:
-        data = yaml.load(text, Loader=_RuleLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RuleLoadError(
-            str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None
-        ) from None
+    text, data = _load_yaml(path)
     lines = _Lines(text)
     if not isinstance(data, dict):
         raise RuleLoadError(str(path), "a vocabulary file maps names to lists of words")
@@ -162,18 +155,22 @@ def load_rule_file(path: Path, vocabulary: Vocabulary | None = None) -> Rule:
     """One rule; `vocabulary` defaults to the shipped word lists and those of the rule's own directory."""
     if vocabulary is None:
         vocabulary = _directory_vocabulary(path.parent)
+    text, data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleLoadError(str(path), "a rule file must be a mapping")
+    return build_rule(data, str(path), _Lines(text), vocabulary)
+
+
+def _load_yaml(path: Path) -> tuple[str, Any]:
+    """A rule directory's file, its text and what it holds; RuleLoadError with the line for invalid YAML."""
     text = _read(path)
-    lines = _Lines(text)
     try:
-        data = yaml.load(text, Loader=_RuleLoader)  # noqa: S506 - a SafeLoader subclass
+        return text, yaml.load(text, Loader=_RuleLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleLoadError(
             str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None
         ) from None
-    if not isinstance(data, dict):
-        raise RuleLoadError(str(path), "a rule file must be a mapping")
-    return build_rule(data, str(path), lines, vocabulary)
 
 
 def _read(path: Path) -> str:
