@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from specreview.document.pointer import Path, parse_pointer
-from specreview.words import split_words
+from specreview.words import name_words, split_words
 
 Check = Callable[[Any, Any, Mapping[str, Any]], str | None]  # (node, doc, options) -> reason or None
 PlacedCheck = Callable[[Any, Any, Mapping[str, Any], Path], str | None]  # also told where the node is
@@ -270,6 +270,15 @@ def check_documents_credential_url(node: Any, doc: Any, options: Mapping[str, An
             found = pattern["regex"].search(value)
             if found is not None and not is_placeholder(found.group(0)):
                 return f"its example is a {pattern['name']}"
+    # Or its description says so (`Connection URI (including AUTH password)`), for a property named for a URL or
+    # a connection string: a `password_policy` described as "includes password rules" is neither.
+    described = options.get("_described")
+    words = name_words(str(path[-1])) if path else ()
+    if described is not None and words and words[-1] in options.get("described_heads", ()):  # a name may have no words
+        schema, _ = _deref(doc, node)
+        texts = [schema.get("description")] if isinstance(schema, dict) else []
+        if any(isinstance(text, str) and described.search(text) for text in texts):
+            return "its description says it holds a password"
     return None
 
 
@@ -298,3 +307,24 @@ def _strings(values: list[Any]) -> Iterator[str]:
             yield value
         elif isinstance(value, list):
             yield from (v for v in value if isinstance(v, str))
+
+
+@placed_check("in-card-structure")
+def check_in_card_structure(node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
+    """A property of a payment card's schema: the schema is named for a card (`CardSnapshot`) and has a card's
+    other fields beside it, an expiry or a security code, so its bare `number` is the card number. A gift, loyalty
+    or RFID card has a number too, but no expiry month and CVC."""
+    if len(path) < 3 or path[-2] != "properties" or not set(split_words(str(path[-1]))) <= {"number", "num", "no"}:
+        return None  # `cardNumber` is payment-card-in-response's; `eventNumber` is no card's number
+    holder: Any = doc
+    for token in path[:-2]:
+        holder = holder[token] if isinstance(holder, (dict, list)) else None
+    if not isinstance(holder, dict) or not isinstance(holder.get("properties"), dict):
+        return None
+    named = {word for name in (str(path[-3]), str(holder.get("title") or "")) for word in split_words(name)}
+    if not named & set(options.get("card_words", ())) or named & set(options.get("not_card_words", ())):
+        return None
+    siblings = {word for other in holder["properties"] if other != path[-1] for word in split_words(str(other))}
+    if siblings & set(options.get("card_fields", ())):
+        return "in a card with an expiry or security code"
+    return None

@@ -444,6 +444,8 @@ def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
     if "patterns" in options:
         markers, unmarked = literal_filter([p["regex"] for p in options["patterns"]])
         prepared["_pattern_markers"], prepared["_patterns_unmarked"] = markers, unmarked
+    if "described" in options:
+        prepared["_described"] = re.compile(str(options["described"]))
     if "test_cards" in options:
         prepared["_test_cards"] = frozenset(re.sub(r"\D", "", str(c)) for c in options["test_cards"])
     return prepared

@@ -470,3 +470,38 @@ def test_a_caused_by_chain_in_an_error_body_is_internals():
     assert findings(error_document(schema)) == [
         ("stack-trace-in-error", "/components/schemas/Error/properties/causedBy")
     ]
+
+
+@pytest.mark.parametrize(
+    ("description", "flagged"),
+    [
+        ("Connection URI (including AUTH password) of the tenant's counter store.", True),
+        ("RTSP URL with the camera's ONVIF account embedded.", True),
+        ("Connection URI; it must not contain credentials.", False),
+        ("Where the counter store lives.", False),
+    ],
+)
+def test_a_connection_url_described_as_holding_its_password_stores_credentials(description, flagged):
+    schema = {"type": "object", "properties": {"rateLimitRedisUri": {"type": "string", "description": description}}}
+    assert ("credential-url-in-response" in {rule for rule, _ in findings(document(schema))}) is flagged
+
+
+def test_the_bare_number_of_a_payment_card_schema_is_its_pan():
+    card = {
+        "type": "object",
+        "properties": {"brand": {}, "number": {"type": "string"}, "exp_month": {"type": "integer"}},
+    }
+    doc = document({"type": "object", "properties": {"card": {"$ref": "#/components/schemas/CardSnapshot"}}})
+    doc["components"]["schemas"]["CardSnapshot"] = card
+    assert ("card-number-in-card-schema", "/components/schemas/CardSnapshot/properties/number") in findings(doc)
+    # a gift card and an RFID card have numbers and expiries, and neither is a payment card
+    for name in ("GiftCard", "RfidCard"):
+        doc = document({"type": "object", "properties": {"card": {"$ref": f"#/components/schemas/{name}"}}})
+        doc["components"]["schemas"][name] = card
+        assert ("card-number-in-card-schema", f"/components/schemas/{name}/properties/number") not in findings(doc)
+
+
+def test_a_property_name_without_words_is_no_trouble():
+    # nic.at: a property named "" ended a check with an internal error once a check read its last word
+    schema = {"type": "object", "properties": {"": {"type": "string", "description": "Including passwords."}}}
+    assert findings(document(schema)) == []
