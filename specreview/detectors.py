@@ -117,12 +117,12 @@ def is_placeholder(value: str) -> bool:
 @detector("pattern")
 def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Credential formats from the rule's `options.patterns` (compiled by the rule loader)."""
-    # A string reaches the patterns only if it holds one of their fixed markers (`AKIA`, `eyJ`, `://`) or
-    # matches one of the few without a marker: two C-level searches reject almost every string.
-    markers, unmarked = options.get("_pattern_markers"), options.get("_patterns_unmarked")
-    if (markers is None or not markers.search(value)) and (unmarked is None or not unmarked.search(value)):
-        return
-    for pattern in options.get("patterns", ()):
+    # A pattern runs only on a string that holds one of its fixed markers (`AKIA`, `eyJ`, `://`, `password`):
+    # one C-level search over all of them rejects almost every string (regex_literals.py).
+    patterns = options.get("patterns", ())
+    prefilter = options.get("_prefilter")
+    for index in prefilter.patterns_for(value) if prefilter is not None else range(len(patterns)):
+        pattern = patterns[index]
         # A pattern with a `value` group reports that part: the credential, not the words that introduce it.
         group = "value" if "value" in pattern["regex"].groupindex else 0
         for match in pattern["regex"].finditer(value):
@@ -442,8 +442,7 @@ def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
     if "internal_networks" in options:
         prepared["_internal_networks"] = tuple(ipaddress.ip_network(n) for n in options["internal_networks"])
     if "patterns" in options:
-        markers, unmarked = literal_filter([p["regex"] for p in options["patterns"]])
-        prepared["_pattern_markers"], prepared["_patterns_unmarked"] = markers, unmarked
+        prepared["_prefilter"] = literal_filter([p["regex"] for p in options["patterns"]])
     if "described" in options:
         prepared["_described"] = re.compile(str(options["described"]))
     if "test_cards" in options:
