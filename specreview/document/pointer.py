@@ -21,7 +21,9 @@ def unescape(token: str) -> str:
 
 
 def to_pointer(path: Iterable[str | int]) -> str:
-    return "".join("/" + escape(t) for t in path)
+    # Most tokens need no escaping; a review builds a pointer for each of tens of thousands of findings.
+    tokens = [t if type(t) is str and "~" not in t and "/" not in t else escape(t) for t in path]
+    return "/" + "/".join(tokens) if tokens else ""
 
 
 def parse_pointer(pointer: str) -> list[str]:
