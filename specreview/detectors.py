@@ -147,6 +147,15 @@ def _looks_random(value: str) -> bool:
     )
 
 
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9._~+/=;:-]{32,}")
+
+
+def _random_run(value: str) -> bool:
+    """A token written with a scheme or prefix before it (`XBL3.0 x=2535…;eyJlbmMi…`): some run of 32 or more
+    token characters in it looks random."""
+    return any(_looks_random(run) for run in _TOKEN_RUN.findall(value))
+
+
 # `/subscriptions/…/credentials/cred0`, `/v1/secrets/db-password`: where a secret is kept, named by its path.
 _RESOURCE_PATH = re.compile(r"(?:/[\w.~%@-]+){3,}/?")
 
@@ -168,8 +177,10 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
     qualifiers = options.get("qualified", {}).get(head)
     if head in options.get("strong", ()) or (qualifiers and set(words[:-1]) & set(qualifiers)):
         yield Hit(f"{head} value", value)
-    elif head in options.get("weak", ()) and _looks_random(value):
+    elif head in options.get("weak", ()) and (_looks_random(value) or _random_run(value)):
         yield Hit(f"{head} value", value)
+    elif head in options.get("value_shapes", {}) and re.fullmatch(options["value_shapes"][head], value.strip()):
+        yield Hit(f"{head} value", value)  # a bare `pin` of four digits: a PIN, not a postal code
     elif (
         head in options.get("key_words", ())
         and set(words) & set(options.get("key_qualifiers", ()))

@@ -83,6 +83,7 @@ FORM_WORDS = frozenset(
         "base64",
         "hex",
         "der",
+        "p",  # of p8 and p12, the key files of Apple and PKCS #12 (`PrivateKeyP8`)
     }
 )
 

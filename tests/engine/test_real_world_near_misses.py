@@ -318,6 +318,8 @@ def test_every_field_of_an_exception_in_an_error_is_debug_data():
         ("rfc", "government-id-in-response"),  # Mexico's tax id
         ("pan_number", "government-id-in-response"),  # India's PAN
         ("codiceFiscale", "government-id-in-response"),
+        ("PrivateKeyP8", "secret-in-response"),  # an Apple .p8 signing key
+        ("ip_pin", "password-in-response"),  # the IRS's Identity Protection PIN
     ],
 )
 def test_secrets_named_by_their_trade(name, rule):

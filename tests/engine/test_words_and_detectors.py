@@ -162,6 +162,15 @@ def _detect(rule_id, value, field="", in_text=False):
         ("Fresh installs ship with the operator account `root` / `Tollgate!2023`; change it.", ""),
         ('curl -H "Ocp-Apim-Subscription-Key: 3f9c2a7d41b84e0f9a6c5d2e1b7f8a90" https://api.acme.io/v3', ""),
         ("Tr0ub4dor&3", "senha"),
+        (
+            "XBL3.0 x=2535415836427117;eyJlbmMiOiJBMTI4Q0JDK0hTMjU2IiwiYWxnIjoiUlNBLU9BRVAifQ.kq8F2mVx9Lr4Tp7W",
+            "XboxToken",
+        ),
+        ("2580", "pin"),  # four digits: a PIN; a postal PIN code has six
+        (
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGXz3q4BCADJ9uR2k1Lw8hZ0yVq3cT7pN5sE4fG6hJ8kL0mO2qS4uW6yA8cE",
+            "",
+        ),
     ],
 )
 def test_credentials_are_detected(value, field):
