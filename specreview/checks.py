@@ -309,22 +309,30 @@ def _strings(values: list[Any]) -> Iterator[str]:
             yield from (v for v in value if isinstance(v, str))
 
 
-@placed_check("in-card-structure")
-def check_in_card_structure(node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
-    """A property of a payment card's schema: the schema is named for a card (`CardSnapshot`) and has a card's
-    other fields beside it, an expiry or a security code, so its bare `number` is the card number. A gift, loyalty
-    or RFID card has a number too, but no expiry month and CVC."""
-    if len(path) < 3 or path[-2] != "properties" or not set(split_words(str(path[-1]))) <= {"number", "num", "no"}:
-        return None  # `cardNumber` is payment-card-in-response's; `eventNumber` is no card's number
+@placed_check("in-named-structure")
+def check_in_named_structure(node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
+    """A property named only for what it is (`number`, `value`) of a schema whose name says what that is:
+    `CardSnapshot.number` beside an expiry is a card number, `IdentityDocument.documentNumber` an id number,
+    `PipelineSecretOut.value` a secret. The schema's name (or title) needs one of `options.holder_words` and none
+    of `not_holder_words`; the property's words must all be `own_words`; with `sibling_words`, another property
+    of the schema must have one of them (a gift card has a number too, but no expiry or CVC)."""
+    if len(path) < 3 or path[-2] != "properties":
+        return None
+    if not set(split_words(str(path[-1]))) <= set(options.get("own_words", ())):
+        return None  # `cardNumber` is named for what it is already; `eventNumber` is something else
+    if check_can_hold_text(node, doc, options) is None or structure_fields(node, doc) is not None:
+        return None  # Azure's `{value: [Credential]}` list: each item's fields say what they hold
     holder: Any = doc
     for token in path[:-2]:
         holder = holder[token] if isinstance(holder, (dict, list)) else None
     if not isinstance(holder, dict) or not isinstance(holder.get("properties"), dict):
         return None
     named = {word for name in (str(path[-3]), str(holder.get("title") or "")) for word in split_words(name)}
-    if not named & set(options.get("card_words", ())) or named & set(options.get("not_card_words", ())):
+    if not named & set(options.get("holder_words", ())) or named & set(options.get("not_holder_words", ())):
         return None
-    siblings = {word for other in holder["properties"] if other != path[-1] for word in split_words(str(other))}
-    if siblings & set(options.get("card_fields", ())):
-        return "in a card with an expiry or security code"
-    return None
+    wanted = set(options.get("sibling_words", ()))
+    if wanted:
+        siblings = {word for other in holder["properties"] if other != path[-1] for word in split_words(str(other))}
+        if not siblings & wanted:
+            return None
+    return f"in {path[-3]}"

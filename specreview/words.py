@@ -84,6 +84,11 @@ FORM_WORDS = frozenset(
         "hex",
         "der",
         "p",  # of p8 and p12, the key files of Apple and PKCS #12 (`PrivateKeyP8`)
+        # the hash a secret is kept as (`secret_bcrypt`): derived from it, and as sensitive
+        "bcrypt",
+        "argon",  # argon2 and pbkdf2 split before their digit
+        "scrypt",
+        "pbkdf",
     }
 )
 
