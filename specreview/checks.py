@@ -316,7 +316,9 @@ def check_in_named_structure(node: Any, doc: Any, options: Mapping[str, Any], pa
     `PipelineSecretOut.value` a secret. The schema's name (or title) needs one of `options.holder_words` and none
     of `not_holder_words`; the property's words must all be `own_words`; with `sibling_words`, another property
     of the schema must have one of them (a gift card has a number too, but no expiry or CVC)."""
-    if len(path) < 3 or path[-2] != "properties":
+    # A named schema only (`components/schemas/X`, Swagger's `definitions/X`): an inline object's meaning is its
+    # property's name, which the rules judge themselves (`passport: {number, country}` is the passport).
+    if len(path) < 4 or path[-2] != "properties" or path[-4] not in ("schemas", "definitions"):
         return None
     if not set(split_words(str(path[-1]))) <= set(options.get("own_words", ())):
         return None  # `cardNumber` is named for what it is already; `eventNumber` is something else
