@@ -118,17 +118,26 @@ def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Co
             bucket.pop()
         else:
             unmatched.append(finding)
-    # Second pass: the same finding under another document name (a renamed file, a path given differently).
-    loose: dict[str, list[BaselineEntry]] = defaultdict(list)
+    # Second pass: the same finding under another document name (a renamed file, a path given differently), only
+    # when that can mean one thing: one document of the baseline is gone by name and one reviewed document is new.
+    # Otherwise a new service that shares a schema (`UserInDB.hashed_password`) with an accepted one would have its
+    # leaks accepted too.
+    known = {entry.source for entry in entries}
+    current = {finding.source for finding in findings}
+    gone_sources, new_sources = known - current, current - known
+    renaming = len(gone_sources) == 1 and len(new_sources) == 1
+    loose: dict[str, list[BaselineEntry]] = defaultdict(list)  # the entries still unmatched
     for bucket in exact.values():
         for entry in bucket:
             loose[entry.fingerprint].append(entry)
     new = []
     renamed: set[str] = set()
     for finding in unmatched:
-        bucket = loose.get(finding.fingerprint)
-        if bucket:
-            renamed.add(bucket.pop().source)
+        bucket = loose.get(finding.fingerprint, []) if renaming and finding.source in new_sources else []
+        entry = next((e for e in bucket if e.source in gone_sources), None)
+        if entry is not None:
+            bucket.remove(entry)
+            renamed.add(entry.source)
         else:
             new.append(finding)
     fixed = [e for bucket in loose.values() for e in bucket]

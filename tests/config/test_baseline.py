@@ -45,9 +45,19 @@ def test_only_the_reviewed_documents_entries_can_be_gone() -> None:
 def test_a_renamed_document_still_matches_and_its_fixed_entries_are_gone() -> None:
     entries = [entry_for(finding("old.json", "/p/1")), entry_for(finding("old.json", "/p/2"))]
     entries.append(entry_for(finding("other.json", "/q")))
-    comparison = compare([finding("new.json", "/p/1")], entries)
+    comparison = compare([finding("new.json", "/p/1"), finding("other.json", "/q")], entries)
     assert comparison.new == [] and comparison.renamed == {"old.json"}
-    assert [e.pointer for e in comparison.gone({"new.json"})] == ["/p/2"]
+    assert [e.pointer for e in comparison.gone({"new.json", "other.json"})] == ["/p/2"]
+
+
+def test_a_new_service_sharing_a_schema_with_an_accepted_one_is_new() -> None:
+    # FastAPI services share model names: one accepted `UserInDB.hashed_password` must not hide another service's.
+    pointer = "/components/schemas/UserInDB/properties/hashed_password"
+    entries = [entry_for(finding("pets.yaml", pointer)), entry_for(finding("billing.yaml", "/q"))]
+    alone = compare([finding("newsvc.yaml", pointer)], entries)  # which of two unreviewed documents was renamed?
+    assert [f.source for f in alone.new] == ["newsvc.yaml"] and alone.renamed == frozenset()
+    beside = compare([finding("newsvc.yaml", pointer), finding("pets.yaml", pointer)], entries)
+    assert [f.source for f in beside.new] == ["newsvc.yaml"]  # pets.yaml is still there, under its own name
 
 
 def test_a_one_document_baseline_against_a_one_document_run_is_the_same_document() -> None:
