@@ -39,6 +39,9 @@ class Surface:
     response_fields: dict[str, frozenset[str]]  # operation -> {"200 email", "200 profile.phone", ...}
     servers: frozenset[str]
     hosts: frozenset[str]
+    # Operations whose fields were cut at MAX_FIELDS_PER_OPERATION: which ones were listed depends on the walk, so
+    # comparing them would show fields as added and removed that did not change.
+    truncated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class DocumentDiff:
     servers: Change
     hosts: Change
     threshold: str
+    uncompared: list[str] = field(default_factory=list)  # operations with too many response fields to compare
 
     @property
     def leaks_something(self) -> bool:
@@ -70,13 +74,16 @@ def surface(document: Document) -> Surface:
     resolver = _Resolver(data)
     operations: set[str] = set()
     fields: dict[str, frozenset[str]] = {}
+    truncated: set[str] = set()
     for path, method, operation in _operations(data):
         key = f"{method.upper()} {path}"
         operations.add(key)
         fields[key] = frozenset(_response_fields(operation, resolver))
+        if len(fields[key]) >= MAX_FIELDS_PER_OPERATION:
+            truncated.add(key)
     servers = frozenset(_servers(data))
     hosts = frozenset(h for h in (_host(s) for s in servers) if h)
-    return Surface(frozenset(operations), fields, servers, hosts)
+    return Surface(frozenset(operations), fields, servers, hosts, frozenset(truncated))
 
 
 def _operations(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -243,7 +250,8 @@ def diff_documents(
     before, after = surface(old), surface(new)
     fields: dict[str, Change] = {}
     # Only operations NEW has: the fields of a removed operation are closed with it, listing them is noise.
-    for operation in sorted(after.operations):
+    uncompared = sorted(after.operations & (before.truncated | after.truncated))
+    for operation in sorted(after.operations - set(uncompared)):
         change = _change(
             before.response_fields.get(operation, frozenset()), after.response_fields.get(operation, frozenset())
         )
@@ -260,4 +268,5 @@ def diff_documents(
         servers=_change(before.servers, after.servers),
         hosts=_change(before.hosts, after.hosts),
         threshold=threshold,
+        uncompared=uncompared,
     )

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from specreview.diff import DocumentDiff, is_leak
+from specreview.diff import MAX_FIELDS_PER_OPERATION, DocumentDiff, is_leak
 from specreview.findings import DocumentInfo, Finding, Severity
 from specreview.reporters.base import TOOL_NAME, WEAK_INPUT, location_text, plural
 from specreview.reporters.json import finding_to_dict
@@ -51,6 +51,8 @@ def diff_to_dict(diff: DocumentDiff, tool_version: str) -> dict[str, Any]:
             "hosts": diff.hosts.removed,
             "findings": [finding_to_dict(f) for f in diff.closed],
         },
+        # Operations with more response fields than diff lists: their fields are not compared, so not listed above.
+        "response_fields_not_compared": diff.uncompared,
         "summary": {
             "leaks": len(diff.leaks),
             "new_findings": _counts(diff.new_findings),
@@ -142,6 +144,12 @@ def render_diff_text(diff: DocumentDiff, show_info: bool = False) -> str:
     ]
     lines += exposed or ["Nothing new is exposed.", ""]
     lines += closed
+    if diff.uncompared:
+        lines += [
+            f"Response fields not compared for {plural(len(diff.uncompared), 'operation')} with more than "
+            f"{MAX_FIELDS_PER_OPERATION} each (findings still are).",
+            "",
+        ]
     new, gone = _counts(diff.new_findings), _counts(diff.closed)
     lines.append(
         f"{plural(len(diff.operations.added), 'new operation')}, {plural(len(diff.new_findings), 'new finding')} "

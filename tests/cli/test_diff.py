@@ -412,3 +412,26 @@ def test_a_running_service_is_compared_with_the_committed_document(tmp_path: Pat
         ("internal-host", "/servers/1/url"),
     }
     assert all(f["source"] == url for f in report["added"]["findings"])
+
+
+def test_an_operation_with_too_many_fields_to_list_is_not_compared_field_by_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Past the cap, which fields are listed depends on the walk: one added field shifted the cut on Stripe, and 448
+    # operations showed fields as removed that were all still there.
+    import specreview.diff as diff_module
+    from specreview.api import as_document, default_rules
+
+    monkeypatch.setattr(diff_module, "MAX_FIELDS_PER_OPERATION", 5)
+
+    def doc(names: list[str]) -> dict[str, Any]:
+        schema = {"type": "object", "properties": {name: {"type": "string"} for name in names}}
+        responses = {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+        small = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}}
+        paths = {"/big": {"get": {"responses": responses}}, "/small": {"get": {"responses": small}}}
+        return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+
+    before = [f"f{i}" for i in range(8)]
+    result = diff_module.diff_documents(as_document(doc(before)), as_document(doc(["a0", *before])), default_rules())
+    assert result.uncompared == ["GET /big"]
+    assert "GET /big" not in result.response_fields
