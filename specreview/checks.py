@@ -157,6 +157,9 @@ def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any], depth: 
             if isinstance(branch, dict) and branch and check_can_hold_text(branch, doc, options, depth + 1) is None:
                 return None
     kinds = _type_names(schema.get("type"))
+    if kinds == ["array"] and isinstance(schema.get("items"), dict) and depth < 8:
+        # Vercel's `permissions.secret: [ACLAction]`: a list of choices holds no more text than one choice
+        return check_can_hold_text(schema["items"], doc, options, depth + 1)
     lists = [schema.get(key) for key in ("anyOf", "oneOf")]
     branches = [b for branch_list in lists if isinstance(branch_list, list) for b in branch_list if isinstance(b, dict)]
     if not kinds and branches:

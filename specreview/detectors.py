@@ -88,6 +88,12 @@ _TYPE_NAMES = {
     "bearer",
     "n/a",
     "tbd",
+    "pwd",
+    "passwd",
+    "pass",
+    "apikey",
+    "api_key",
+    "key",
 }
 
 
@@ -156,6 +162,8 @@ def _random_run(value: str) -> bool:
     return any(_looks_random(run) for run in _TOKEN_RUN.findall(value))
 
 
+_PLAIN_URL = re.compile(r"^https?://[^\s:@/?#]+(?:/[^\s?#@]*)?(?:\?[\w.-]{0,12})?$")  # no userinfo, no long query
+
 # `/subscriptions/…/credentials/cred0`, `/v1/secrets/db-password`: where a secret is kept, named by its path.
 _RESOURCE_PATH = re.compile(r"(?:/[\w.~%@-]+){3,}/?")
 
@@ -170,6 +178,8 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
     """
     if ctx.in_text or not ctx.field or is_placeholder(value) or _RESOURCE_PATH.fullmatch(value):
         return
+    if _PLAIN_URL.match(value) and not any(_looks_random(part) for part in value.split("/")[3:]):
+        return  # GitHub's `secret` emoji is an image URL; a webhook URL's token segment is still a secret
     words = name_words(ctx.field)
     if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):
         return
@@ -205,6 +215,13 @@ def is_reserved_domain(domain: str, reserved: Mapping[str, Any]) -> bool:
     return any(domain == s[1:] or domain.endswith(s) for s in reserved.get("reserved_suffixes", ()))
 
 
+# What comes after the last dot of a file name, never of a mail domain.
+_FILE_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp ico bmp tif tiff pdf json js mjs css html htm txt zip gz tar xml yaml yml csv mp3 mp4"
+    " mov wav woff woff2 ttf md".split()
+)
+
+
 @detector("email")
 def detect_email(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """E-mail addresses at a real-looking domain; reserved domains and role mailboxes are fine."""
@@ -212,6 +229,8 @@ def detect_email(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> I
         return
     for match in _EMAIL.finditer(value):
         local, domain = match.group(1).lower(), match.group(2)
+        if domain.rsplit(".", 1)[-1].lower() in _FILE_EXTENSIONS:
+            continue  # `sprites@2x.png`: a file name
         roles = options.get("role_mailboxes", ())
         if is_reserved_domain(domain, options) or any(part in roles for part in re.split(r"[-._+]", local)):
             continue
@@ -368,8 +387,8 @@ def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, An
         return  # `ssn_last4`, `passport_country`, `tax_id_type`: about the number, not the number
     # `JT 48 21 93 B`, `529.982.247-25`: grouped, so the digits are counted; a URL or prose is not an id number.
     digits = sum(c.isdigit() for c in value)
-    if digits < 4 or len(value) > 32 or "/" in value:
-        return
+    if digits < 4 or sum(c.isalnum() for c in value) < 6 or len(value) > 32 or "/" in value:
+        return  # `0108` is the last digits of one, not an id number
     if any(all(w in words for w in combo) for combo in options.get("id_fields", ())):
         if not _SSN.search(value):
             yield Hit("government id number", value)
@@ -406,7 +425,8 @@ def candidate_hosts(value: str) -> Iterator[str]:
         yield host
     if ":" in value:
         for match in _IPV6.finditer(value):
-            yield match.group(1)
+            if value[match.end() : match.end() + 1] != "/":  # `fd20::/20` is a network prefix, like IPv4 CIDR
+                yield match.group(1)
 
 
 def is_internal_host(host: str, options: Mapping[str, Any]) -> bool:

@@ -507,3 +507,31 @@ def test_a_property_name_without_words_is_no_trouble():
     # nic.at: a property named "" ended a check with an internal error once a check read its last word
     schema = {"type": "object", "properties": {"": {"type": "string", "description": "Including passwords."}}}
     assert findings(document(schema)) == []
+
+
+def test_a_list_of_permission_choices_holds_no_secret():
+    # Vercel: `permissions.secret: [ACLAction]`, where ACLAction is an enum of create/read/update/delete
+    doc = document({"type": "object", "properties": {}})
+    doc["components"]["schemas"]["ACLAction"] = {"type": "string", "enum": ["create", "read", "update", "delete"]}
+    actions = {"type": "array", "items": {"$ref": "#/components/schemas/ACLAction"}}
+    doc["components"]["schemas"]["Thing"]["properties"] = {"secret": actions, "token": actions}
+    assert findings(doc) == []
+
+
+def test_an_ipv6_prefix_names_a_network_not_a_host():
+    # GCP and EKS explain their ULA ranges (`fd20::/20`), as they explain IPv4 CIDR ranges: no machine is named
+    assert findings(document({"type": "object", "description": "The range, for example fd20::/20."})) == []
+    doc = document({"type": "object", "description": "The resolver listens on fd20::15."})
+    assert findings(doc) == [("internal-host", "/components/schemas/Thing/description")]
+
+
+def test_a_password_in_a_server_url_is_a_credential():
+    doc = document({"type": "object"})
+    doc["servers"] = [{"url": "https://deploy:Sup3rS3cretPw9@api.acme-corp.io/v1"}]
+    assert ("credential-in-example", "/servers/0/url") in findings(doc)
+
+
+def test_a_one_time_password_in_a_response_is_a_password():
+    assert findings(document({"type": "object", "properties": {"otp": {"type": "string"}}})) == [
+        ("password-in-response", "/components/schemas/Thing/properties/otp")
+    ]

@@ -201,6 +201,8 @@ def test_credentials_are_detected(value, field):
         ('password: "********"', ""),
         ("The default account `kiosk` is disabled until a clerk enables it.", ""),  # no credential given
         ("Link the GitHub account `acme` / `widgets` to the workspace.", ""),  # an owner and a repository
+        ("https://github.githubassets.com/images/icons/emoji/unicode/3299.png?v8", "secret"),  # the ㊙ emoji
+        ("pwd", "resourceOwnerPassword"),  # the word itself
         ('curl -H "Idempotency-Key: 5f1c9a2e7b3d4f8a9c0e1b2d3f4a5b6c" https://api.acme.io/v1/charges', ""),
     ],
 )
@@ -249,6 +251,10 @@ def test_personal_data_is_detected(value, field):
         ("+11234567890", "phone_number"),  # a format sample
         ("https://github.githubassets.com/images/icons/emoji/unicode/1f6c2.png?v8", "passport_control"),
         ("https://deploy@gitlab.com/team/app.git", "clone_url"),
+        ("4212345678901237", "number"),  # Adyen's test card
+        ("0108", "socialSecurityNumber"),  # four digits: the end of one, not an id number
+        ("2025-10-15T13:51:11.752Z", "DateTimeRFC3339"),  # RFC 3339, not Mexico's RFC
+        ("See sprites@2x.png for the high-resolution sprite sheet.", "description"),  # a file name
     ],
 )
 def test_reserved_and_test_personal_data_is_not_detected(value, field):
