@@ -98,9 +98,23 @@ class Report:
         return sorted(self.findings, key=Finding.sort_key)
 
 
-def hash_value(value: object) -> str:
-    """A short, stable hash of a matched value (for fingerprints); never the value itself."""
-    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+def hash_value(value: object, *, secret: bool = True) -> str:
+    """A short, stable hash of a matched value (for fingerprints); never the value itself.
+
+    A fingerprint sits in baselines and reports beside its rule and pointer, so the hash of a short or guessable
+    value (a nine-digit SSN, a PIN, a phone, an e-mail) could be reversed by trying every candidate. Such a value
+    (`secret`, the default) contributes only its length; a long random-looking one, which no search can reach,
+    contributes its hash."""
+    text = repr(value)
+    if secret and not _unguessable(value):
+        return f"len{len(text)}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _unguessable(value: object) -> bool:
+    if not isinstance(value, str) or len(value) < 24 or any(c.isspace() or c == "@" for c in value):
+        return False
+    return len(set(value)) >= 12 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
 def mask(value: str) -> str:

@@ -126,7 +126,7 @@ def exposure_findings(result: ProbeResult, env: Environment) -> list[Finding]:
             pointer="",
             message=f"{e.kind} is reachable without credentials at {e.path} (HTTP {e.status})",
             source=result.base_url,
-            value_hash=hash_value(e.path),  # one fingerprint per path: the pointer is the same for all
+            value_hash=hash_value(e.path, secret=False),  # one fingerprint per path: the pointer is the same for all
         )
         for e in result.exposures
     ]

@@ -76,3 +76,32 @@ def test_checking_one_document_against_a_repository_baseline(tmp_path: Path) -> 
     assert checked.returncode == 0, checked.stderr
     assert json.loads(checked.stdout)["findings"] == []
     assert "0 new, 0 no longer occur" in checked.stderr and "billing" not in checked.stderr
+
+
+def test_a_fingerprint_cannot_be_searched_back_to_a_short_value() -> None:
+    # sha256 of a nine-digit SSN beside its rule and pointer gave the SSN back in seconds of trying candidates.
+    from specreview.api import review
+
+    def fingerprint(value: str) -> str:
+        schema = {"type": "object", "properties": {"ssn": {"type": "string"}}, "examples": [{"ssn": value}]}
+        doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+        doc["components"] = {"schemas": {"Person": schema}}
+        (found,) = [f for f in review(doc).findings if f.rule == "personal-data-in-example"]
+        return found.fingerprint
+
+    assert fingerprint("512-84-3197") == fingerprint("536-22-1234")  # only the length is in it
+    long_keys = [
+        "sk_live_51Hx9kLkdIwHu7ixQ3vN8cR2tY6uI0oP4aS7dF1gH5jK9lZ",
+        "sk_live_9f2KqL7vX3mN8pR4tW6yZ1bC5dE0gH2jA7sD",
+    ]
+    assert len({_key_fingerprint(key) for key in long_keys}) == 2  # a random key changes its fingerprint
+
+
+def _key_fingerprint(value: str) -> str:
+    from specreview.api import review
+
+    schema = {"type": "object", "properties": {"note": {"type": "string"}}, "examples": [{"note": value}]}
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": {"Person": schema}}
+    (found,) = [f for f in review(doc).findings if f.rule == "credential-in-example"]
+    return found.fingerprint
