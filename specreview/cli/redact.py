@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -93,12 +93,25 @@ def redact(
         raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
     # Written as it is serialised: a large document's output is never held whole (see dump_pieces). Both files
     # are written, or neither: a change log that cannot be written leaves no output behind either.
-    files: list[tuple[str, str | Iterable[str]]] = [(output, dump_pieces(result.data, document.format, indent=indent))]
+    fmt = _format_for(output, document.format)
+    indent = indent if fmt == document.format else 2
+    files: list[tuple[str, str | Iterable[str]]] = [(output, dump_pieces(result.data, fmt, indent=indent))]
     if changes is not None:
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
         files.append((changes, json.dumps({"changes": log}, indent=2) + "\n"))
     write_all(files, force=force, inputs=inputs)
     typer.echo(f"specreview: {result.redacted} findings redacted, {len(result.changes)} changes -> {output}", err=True)
+
+
+def _format_for(output: str, source_format: Literal["json", "yaml"]) -> Literal["json", "yaml"]:
+    """The output's format: what its extension names (`-o public.json` from a YAML source is JSON), else the
+    source's own."""
+    name = output.lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".yaml", ".yml")):
+        return "yaml"
+    return source_format
 
 
 def validate_output(data: dict[str, Any], source: str) -> None:

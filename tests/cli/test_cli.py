@@ -227,3 +227,23 @@ def test_redact_refuses_one_file_for_both_the_output_and_the_change_log(tmp_path
 def test_redact_refuses_standard_output_for_both(tmp_path):
     result = specreview("redact", str(SAMPLES / "billing.openapi.json"), "-o", "-", "--changes", "-")
     assert result.returncode == 2 and result.stdout == ""
+
+
+def test_redact_writes_the_format_its_output_is_named_for(tmp_path):
+    # `redact openapi.yaml -o public.json` wrote YAML into a .json file
+    out = tmp_path / "public.json"
+    result = specreview("redact", str(SAMPLES / "userauth.openapi.yaml"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text())["openapi"] == "3.1.0"
+    back = tmp_path / "public.yaml"
+    assert specreview("redact", str(out), "-o", str(back)).returncode == 0
+    assert yaml.safe_load(back.read_text()) == json.loads(out.read_text())  # already clean: the same document
+
+
+def test_a_credential_header_keeps_its_name_when_masked():
+    from specreview.api import redact
+
+    curl = 'curl -H "Api-Key: 7145c7a2e9d84b1f8a3c6e0d2b5f9a41" https://forum.acme.io/posts.json'
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1", "description": curl}, "paths": {}}
+    out, _ = redact(doc)
+    assert out["info"]["description"] == 'curl -H "Api-Key: [REDACTED]" https://forum.acme.io/posts.json'
