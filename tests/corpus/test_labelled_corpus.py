@@ -70,3 +70,28 @@ def test_our_documents_are_what_their_fastapi_apps_generate(app):
     spec = OWN_CORPUS / f"{app.stem.removesuffix('_app')}.openapi.json"
     generated = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=120, check=True)
     assert json.loads(generated.stdout) == json.loads(spec.read_text(encoding="utf-8"))
+
+
+GAPS = Path(__file__).resolve().parent / "gaps"
+GAP_LABELS = sorted(GAPS.glob("*.labels.yaml"))
+
+
+@pytest.mark.parametrize("label_file", GAP_LABELS, ids=lambda p: p.name.split(".")[0])
+def test_the_sets_with_known_gaps_miss_exactly_those(label_file):
+    # Independently labelled sets that specreview does not fully meet (gaps/README.md says why): any new miss or
+    # false positive fails, and so does a fixed gap, until known-gaps.yaml is updated.
+    labels, document = load(label_file)
+    findings = {(f.category, f.pointer) for f in review(document).findings}
+    redacted = redact_document(as_document(document), default_rules()).data
+    validate(redacted)
+    assert dangling_refs(redacted) == []
+    known = yaml.safe_load((GAPS / "known-gaps.yaml").read_text(encoding="utf-8"))
+    mismatches = sorted(label_mismatches(labels, findings) + redaction_mismatches(labels, redacted))
+    assert mismatches == known[label_file.name.split(".")[0]]
+
+
+@pytest.mark.parametrize("app", sorted(GAPS.glob("*_app.py")), ids=lambda p: p.stem)
+def test_the_gap_documents_are_what_their_fastapi_apps_generate(app):
+    spec = GAPS / f"{app.stem.removesuffix('_app')}.openapi.json"
+    generated = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(generated.stdout) == json.loads(spec.read_text(encoding="utf-8"))
