@@ -336,7 +336,7 @@ def write_docs(table: str, settings: Settings) -> None:
     text = f"""# Redaction on 2,600 real API descriptions
 
 `python benchmarks/corpus.py` runs `check` and `redact` on every document of the npm package `{PACKAGE}`
-(public API descriptions: OpenAPI 3.0 and Swagger 2.0, JSON). For each document it loads the input, reviews
+(public API descriptions, all OpenAPI 3.x JSON: the package converts its Swagger 2.0 sources). For each document it loads the input, reviews
 it and renders the JSON report, redacts it (which re-reviews its own output and fails closed on residue), writes
 the output in the input's format and loads it back, checks that no new local `$ref` dangles, and redacts the
 output again to prove nothing changes. openapi-spec-validator validates the input and the output of every
