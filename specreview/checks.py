@@ -293,10 +293,8 @@ def _documented_values(node: Any, doc: Any, path: Path) -> Iterator[str]:
             yield from _strings([branch.get("example"), branch.get("default"), branch.get("examples")])
     if len(path) < 2 or path[-2] != "properties":
         return
-    holder = doc
-    for token in path[:-2]:
-        holder = holder[token] if isinstance(holder, (dict, list)) else None
-    if not isinstance(holder, dict):
+    holder = _schema_holding(doc, path)
+    if holder is None:
         return
     name = path[-1]
     examples = holder.get("examples")
@@ -327,10 +325,8 @@ def check_in_named_structure(node: Any, doc: Any, options: Mapping[str, Any], pa
         return None  # `cardNumber` is named for what it is already; `eventNumber` is something else
     if check_can_hold_text(node, doc, options) is None or structure_fields(node, doc) is not None:
         return None  # Azure's `{value: [Credential]}` list: each item's fields say what they hold
-    holder: Any = doc
-    for token in path[:-2]:
-        holder = holder[token] if isinstance(holder, (dict, list)) else None
-    if not isinstance(holder, dict) or not isinstance(holder.get("properties"), dict):
+    holder = _schema_holding(doc, path)
+    if holder is None or not isinstance(holder.get("properties"), dict):
         return None
     named = {word for name in (str(path[-3]), str(holder.get("title") or "")) for word in split_words(name)}
     if not named & set(options.get("holder_words", ())) or named & set(options.get("not_holder_words", ())):
@@ -341,3 +337,11 @@ def check_in_named_structure(node: Any, doc: Any, options: Mapping[str, Any], pa
         if not siblings & wanted:
             return None
     return f"in {path[-3]}"
+
+
+def _schema_holding(doc: Any, path: Path) -> dict[str, Any] | None:
+    """The schema whose `properties` hold the property at `path` (`.../S/properties/p` -> S), if it is a mapping."""
+    holder: Any = doc
+    for token in path[:-2]:
+        holder = holder[token] if isinstance(holder, (dict, list)) else None
+    return holder if isinstance(holder, dict) else None
