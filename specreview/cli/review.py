@@ -326,10 +326,15 @@ def print_summary(summaries: Sequence[TargetSummary], out_dir: Path) -> None:
             table.add_row(s.name, "failed to load", "", "", "")
             continue
         worst = next((k for k in ("error", "warning", "info") if s.counts.get(k)), None)
-        table.add_row(s.name, worst or "clean", *(str(s.counts.get(k, 0)) for k in ("error", "warning", "info")))
+        # After a baseline the counts are of new findings: "clean" would claim a target with accepted leaks has none.
+        result = worst or ("no new findings" if s.new_only else "clean")
+        table.add_row(s.name, result, *(str(s.counts.get(k, 0)) for k in ("error", "warning", "info")))
     console.print(table, markup=False)
     failed = sum(1 for s in summaries if s.error is not None)
     errors = sum(s.counts.get("error", 0) for s in summaries)
     warnings = sum(s.counts.get("warning", 0) for s in summaries)
-    verdict = f"{len(summaries)} targets, {failed} failed, {errors} errors, {warnings} warnings; reports in {out_dir}"
+    since = " new since the baseline" if any(s.new_only for s in summaries) else ""
+    verdict = (
+        f"{len(summaries)} targets, {failed} failed, {errors} errors, {warnings} warnings{since}; reports in {out_dir}"
+    )
     console.print(verdict, markup=False)

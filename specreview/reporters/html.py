@@ -279,7 +279,8 @@ def render_html_index(targets: Sequence[TargetSummary], ctx: RenderContext, head
             body.append(f'<td colspan="{len(SEVERITY_ORDER)}"></td><td></td></tr>')
             continue
         worst = next((s for s in SEVERITY_ORDER if target.counts.get(s.value)), None)
-        result = f'<span class="badge {worst.value}">{worst.value}</span>' if worst else "clean"
+        quiet = "no new findings" if target.new_only else "clean"  # after a baseline, accepted ones are not counted
+        result = f'<span class="badge {worst.value}">{worst.value}</span>' if worst else quiet
         cells = "".join(f'<td class="n">{target.counts.get(s.value, 0)}</td>' for s in SEVERITY_ORDER)
         body.append(f"<tr><td>{name}</td><td>{result}</td>{cells}<td>{links}</td></tr>")
     body.append("</tbody></table>")
