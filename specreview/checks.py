@@ -160,8 +160,7 @@ def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any], depth: 
     if kinds == ["array"] and isinstance(schema.get("items"), dict) and depth < 8:
         # Vercel's `permissions.secret: [ACLAction]`: a list of choices holds no more text than one choice
         return check_can_hold_text(schema["items"], doc, options, depth + 1)
-    lists = [schema.get(key) for key in ("anyOf", "oneOf")]
-    branches = [b for branch_list in lists if isinstance(branch_list, list) for b in branch_list if isinstance(b, dict)]
+    branches = _alternatives(schema)
     if not kinds and branches:
         kinds = [k for b in branches for k in _type_names(b.get("type")) or ["?"]]
     if kinds and all(k in _NOT_TEXT for k in kinds):
@@ -172,6 +171,13 @@ def check_can_hold_text(node: Any, doc: Any, options: Mapping[str, Any], depth: 
 # What a schema may say besides its type and still mean "or null" (FastAPI's `Optional[Model]` is
 # `anyOf: [{$ref: Model}, {type: null}]`; OpenAPI 3.0 writes `{type: object, nullable: true}`).
 _NULL_BRANCH_KEYS = frozenset({"type", "nullable", "description", "title"})
+
+
+def _alternatives(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `anyOf` and `oneOf` branches of a schema that are schemas (a document may hold anything there)."""
+    return [
+        b for key in ("anyOf", "oneOf") if isinstance(schema.get(key), list) for b in schema[key] if isinstance(b, dict)
+    ]
 
 
 def _is_null_branch(schema: Any) -> bool:
@@ -250,8 +256,7 @@ def check_shows_source_location(node: Any, doc: Any, options: Mapping[str, Any])
     schema, _ = _deref(doc, node)
     if not isinstance(schema, dict):
         return None
-    branches = [schema, *(b for k in ("anyOf", "oneOf") for b in schema.get(k) or () if isinstance(b, dict))]
-    for branch in branches:
+    for branch in [schema, *_alternatives(schema)]:
         texts: list[Any] = [branch.get("description"), branch.get("example"), branch.get("default")]
         if isinstance(branch.get("examples"), list):
             texts.extend(branch["examples"])
@@ -288,8 +293,7 @@ def check_documents_credential_url(node: Any, doc: Any, options: Mapping[str, An
 def _documented_values(node: Any, doc: Any, path: Path) -> Iterator[str]:
     schema, _ = _deref(doc, node)
     if isinstance(schema, dict):
-        branches = [schema, *(b for k in ("anyOf", "oneOf") for b in schema.get(k) or () if isinstance(b, dict))]
-        for branch in branches:
+        for branch in [schema, *_alternatives(schema)]:
             yield from _strings([branch.get("example"), branch.get("default"), branch.get("examples")])
     if len(path) < 2 or path[-2] != "properties":
         return

@@ -535,3 +535,9 @@ def test_a_one_time_password_in_a_response_is_a_password():
     assert findings(document({"type": "object", "properties": {"otp": {"type": "string"}}})) == [
         ("password-in-response", "/components/schemas/Thing/properties/otp")
     ]
+
+
+def test_a_malformed_any_of_in_an_error_property_is_no_trouble():
+    # `anyOf: 5` where a list of schemas belongs: iterating it ended the check with an internal error
+    schema = {"type": "object", "properties": {"origin": {"anyOf": 5, "description": "x"}}}
+    assert findings(error_document(schema)) == []
