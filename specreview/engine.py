@@ -22,7 +22,7 @@ from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.gc_pause import gc_paused
 from specreview.ruleset.model import Match, Rule, WordPattern
 from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Selector, evaluate
-from specreview.words import FORM_WORDS, name_words, split_words
+from specreview.words import name_words, split_words
 
 IGNORE_KEY = "x-specreview-ignore"
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
@@ -415,7 +415,7 @@ def _words_match(match: Match, name: str) -> str | None:
     for pattern in match.words:
         # A pattern whose head is a form word (`service_account_json`: the key file) is matched on the name
         # with its trailing form words, which name_words otherwise drops.
-        seen = split_words(name) if pattern.head & FORM_WORDS else words
+        seen = split_words(name) if pattern.sees_form_words else words
         if _pattern_hits(pattern, seen):
             kind_words = pattern.head | pattern.with_any | pattern.before
             return " ".join(w for w in seen if w in kind_words) or name

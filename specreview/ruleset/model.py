@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from specreview.findings import Severity
 from specreview.selectors import Selector
+from specreview.words import FORM_WORDS
 
 # What a rule's `match` tests on each node its `given` selects.
 MatchOn = Literal["key", "value", "text", "path", "node"]
@@ -32,6 +34,12 @@ class WordPattern:
     without: frozenset[str] = frozenset()
     anywhere: bool = False  # match `head` words at any position, not just last
     before: frozenset[str] = frozenset()
+
+    @cached_property
+    def sees_form_words(self) -> bool:
+        """Whether a head is a form word (`json` of `service_account_json`): then the pattern is matched on the
+        name with the trailing form words that name_words drops. Worked out once per pattern, not per name."""
+        return bool(self.head & FORM_WORDS)
 
 
 @dataclass(frozen=True)
