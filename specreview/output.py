@@ -52,7 +52,10 @@ def write_all(
             raise
         _sync_directory(os.path.dirname(target))
     for path, text in through:
-        _write_stdout(text) if path == "-" else _write_through(path, text)
+        if path == "-":
+            _write_stdout(text)
+        else:
+            _write_through(path, text)
 
 
 def _stage(path: str, text: str | Iterable[str], existing: os.stat_result | None) -> tuple[str, str, str]:

@@ -71,11 +71,8 @@ def _masked_in_place(path: Path) -> bool:
         return False
     if path[-1] in TEXT_KEYS:
         return True
-    return (
-        path[-1] in AUTH_URL_KEYS
-        and path[0] in ("components", "securityDefinitions")
-        and (path[0] == "securityDefinitions" or path[1:2] == ("securitySchemes",))
-    )
+    in_scheme = path[:1] == ("securityDefinitions",) or path[:2] == ("components", "securitySchemes")
+    return in_scheme and path[-1] in AUTH_URL_KEYS
 
 
 # Keys whose lists hold whole examples, choices or document parts, never one field's values.
