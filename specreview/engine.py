@@ -26,10 +26,11 @@ from specreview.words import name_words, split_words
 
 IGNORE_KEY = "x-specreview-ignore"
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
-# The field is None when not worked out yet (prose: see Review._leaves_of).
+# The field is None when not worked out yet (prose: see Review._grouped).
 Leaf = tuple[Path, str, Any, str | None, bool]
 # A distinct (text, field, prose) of a selection, with every leaf where it occurs.
 Group = tuple[str, str | None, bool, list[Leaf]]
+Places = dict[tuple[str, str | None, bool], list[Leaf]]  # groups being built: (text, field, prose) -> leaves
 _CVC_SHAPE = re.compile(r"\d{3,4}")
 Locate = Literal["all", "no-info", "none"]  # which findings get a source position
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
@@ -182,7 +183,7 @@ class Review:
             key = (tuple(s.source for s in rule.selectors), rule.where.flow)
             groups = self._groups.get(key)
             if groups is None:
-                groups = self._groups[key] = _group(self._leaves_of(self._selection(rule)))
+                groups = self._groups[key] = self._grouped(self._selection(rule))
             yield from groups
             return
         for selector in rule.selectors:
@@ -191,20 +192,22 @@ class Review:
                 cands = self._candidates(selector)
                 if selector.alias is None:  # JSONPath can select a node twice (`$..a..b`); an alias never does
                     cands = _first_per_path(cands)
-                groups = self._groups[selector.source] = _group(self._leaves_of(cands))
+                groups = self._groups[selector.source] = self._grouped(cands)
             yield from groups
 
-    def _leaves_of(self, cands: list[Candidate]) -> list[Leaf]:
-        leaves: list[Leaf] = []
+    def _grouped(self, cands: list[Candidate]) -> list[Group]:
+        """The strings at or below the candidates, grouped by distinct (text, field, prose) in the order each
+        first occurs. Leaves go straight into their group: a large document has hundreds of thousands."""
+        places: Places = {}
         for cand in cands:
             path, value = cand.path, cand.value
             if isinstance(value, str) and path and path[-1] in TEXT_KEYS:
                 # Prose (tens of thousands of descriptions) has no field; its name is only needed for a
                 # finding.
-                leaves.append((path, value, None, None, True))
+                _place(places, (path, value, None, None, True))
             else:
-                leaves.extend(_string_leaves(path, value, self._find_field_name(path)))
-        return leaves
+                _add_string_leaves(places, path, value, self._find_field_name(path))
+        return [(text, field, prose, at) for (text, field, prose), at in places.items()]
 
     def _candidates(self, selector: Selector) -> list[Candidate]:
         """Aliases are shared by several rules: evaluate each once per document."""
@@ -450,26 +453,23 @@ def _first_per_path(cands: list[Candidate]) -> list[Candidate]:
     return list(unique.values())
 
 
-def _group(leaves: list[Leaf]) -> list[Group]:
-    """Leaves by distinct (text, field, prose), in the order each first occurs."""
-    places: dict[tuple[str, str | None, bool], list[Leaf]] = {}
-    for leaf in leaves:
-        key = (leaf[1], leaf[3], leaf[4])
-        at = places.get(key)
-        if at is None:
-            places[key] = [leaf]
-        else:
-            at.append(leaf)
-    return [(text, field, prose, at) for (text, field, prose), at in places.items()]
+def _place(places: Places, leaf: Leaf) -> None:
+    key = (leaf[1], leaf[3], leaf[4])
+    at = places.get(key)
+    if at is None:
+        places[key] = [leaf]
+    else:
+        at.append(leaf)
 
 
-def _string_leaves(path: Path, value: Any, field: str) -> list[Leaf]:
-    """Strings at or below `value` (found at `path`, whose field is `field`), with the field each belongs to,
-    worked out on the way down: the innermost key that names a field (see _field_at), else the one above."""
+def _add_string_leaves(places: Places, path: Path, value: Any, field: str) -> None:
+    """Place the strings at or below `value` (found at `path`, whose field is `field`), with the field each
+    belongs to, worked out on the way down: the innermost key that names a field (see _field_at), else the one
+    above. The grouping is inlined (see _place): this loop visits every string of every example."""
     if isinstance(value, str):
-        return [(path, value, None, field, bool(path) and path[-1] in TEXT_KEYS)]
-    leaves: list[Leaf] = []
-    add = leaves.append
+        _place(places, (path, value, None, field, bool(path) and path[-1] in TEXT_KEYS))
+        return
+    get = places.get
     stack: list[tuple[Path, Any, str]] = [(path, value, field)]
     while stack:
         p, node, inherited = stack.pop()
@@ -487,16 +487,26 @@ def _string_leaves(path: Path, value: Any, field: str) -> list[Leaf]:
                     named = _field_at(key, child, after_examples)
                     child_field = inherited if named is None else named
                 if is_text:
-                    add(((*p, key), child, node, child_field, key in TEXT_KEYS))
+                    prose = key in TEXT_KEYS
+                    leaf = ((*p, key), child, node, child_field, prose)
+                    at = get((child, child_field, prose))
+                    if at is None:
+                        places[(child, child_field, prose)] = [leaf]
+                    else:
+                        at.append(leaf)
                 else:
                     stack.append(((*p, key), child, child_field))
         elif isinstance(node, list):
             for i, child in enumerate(node):
                 if isinstance(child, str):
-                    add(((*p, i), child, node, inherited, False))
+                    leaf = ((*p, i), child, node, inherited, False)
+                    at = get((child, inherited, False))
+                    if at is None:
+                        places[(child, inherited, False)] = [leaf]
+                    else:
+                        at.append(leaf)
                 elif isinstance(child, (dict, list)):
                     stack.append(((*p, i), child, inherited))
-    return leaves
 
 
 def _parameter_field(param: dict[str, Any]) -> str:
