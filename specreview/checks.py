@@ -267,22 +267,26 @@ def check_shows_source_location(node: Any, doc: Any, options: Mapping[str, Any])
 
 @placed_check("documents-credential-url")
 def check_documents_credential_url(node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
-    """A property whose documented values (its own example, examples and default, and its value in the examples
-    of the schema that holds it) match one of `options.patterns`: a `broker_uri` shown as `mqtt://user:pw@host`
-    stores credentials whatever it is called."""
+    """A property named for a URL or a connection string (its last word is one of `options.heads`) whose
+    documented values (its own example, examples and default, and its value in the examples of the schema that
+    holds it) match one of `options.patterns`, or whose description says it holds a password: a `broker_uri`
+    shown as `mqtt://user:pw@host` stores credentials. A property named for something else (a `repository`
+    shown as a clone URL with a token) stores that thing: only its example leaks, and the example rules say so."""
     from specreview.detectors import is_placeholder
 
+    words = name_words(str(path[-1])) if path else ()
+    if not words or words[-1] not in options.get("heads", ()):  # a name may have no words
+        return None
     patterns = options.get("patterns", ())
     for value in _documented_values(node, doc, path):
         for pattern in patterns:
             found = pattern["regex"].search(value)
             if found is not None and not is_placeholder(found.group(0)):
                 return f"its example is a {pattern['name']}"
-    # Or its description says so (`Connection URI (including AUTH password)`), for a property named for a URL or
-    # a connection string: a `password_policy` described as "includes password rules" is neither.
+    # `Connection URI (including AUTH password)`; a `password_policy` described as "includes password rules" is
+    # no URL.
     described = options.get("_described")
-    words = name_words(str(path[-1])) if path else ()
-    if described is not None and words and words[-1] in options.get("described_heads", ()):  # a name may have no words
+    if described is not None:
         schema, _ = _deref(doc, node)
         texts = [schema.get("description")] if isinstance(schema, dict) else []
         if any(isinstance(text, str) and described.search(text) for text in texts):

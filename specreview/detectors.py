@@ -389,7 +389,8 @@ def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, An
     digits = sum(c.isdigit() for c in value)
     if digits < 4 or sum(c.isalnum() for c in value) < 6 or len(value) > 32 or "/" in value:
         return  # `0108` is the last digits of one, not an id number
-    if any(all(w in words for w in combo) for combo in options.get("id_fields", ())):
+    combos = options.get("id_fields", ())
+    if any(combo in words if isinstance(combo, str) else all(w in words for w in combo) for combo in combos):
         if not _SSN.search(value):
             yield Hit("government id number", value)
 

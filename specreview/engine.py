@@ -143,14 +143,22 @@ class Review:
             options["_own_emails"] = self.own_contact
         if rule.match.on in ("value", "text"):
             for raw in self._match_values(rule, self._value_groups(rule), options):
-                # Issuance needs a walk up the reference graph: only done for what already matched.
-                if not rule.where.not_issued or not self._is_issued(raw.path):
+                if not self._issued_exempt(rule, raw):
                     yield raw
             return
         for cand in self._selection(rule):
             for raw in self._match(rule, cand, options):
-                if not rule.where.not_issued or not self._is_issued(raw.path):
+                if not self._issued_exempt(rule, raw):
                     yield raw
+
+    def _issued_exempt(self, rule: Rule, raw: RawFinding) -> bool:
+        """Whether `where.not_issued` lets the finding go: its schema is returned only by the POST that issues
+        it, and its name has none of the words issuance never covers (a password is issued, its hash is not).
+        Issuance needs a walk up the reference graph: it is only worked out for what already matched."""
+        where = rule.where
+        if not where.not_issued or (where.issued_never and where.issued_never.intersection(split_words(raw.name))):
+            return False
+        return self._is_issued(raw.path)
 
     def _selection(self, rule: Rule) -> list[Candidate]:
         """A rule's distinct candidates that pass its flow filter. Rules that select alike share the list."""

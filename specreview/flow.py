@@ -19,6 +19,7 @@ component on success.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ class FlowMap:
     referrers: dict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
     # Every schema node, by path: rules read the nodes themselves, and a path is slow to follow from the root.
     schema_nodes: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    # POST operations that only read (`/#X-Amz-Target=DMS.DescribeEndpoints`): what they return is not issued.
+    reading_posts: set[Path] = field(default_factory=set)
     _issued: dict[Path, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def flows_of(self, path: Path) -> frozenset[str]:
@@ -81,7 +84,7 @@ class FlowMap:
         while queue:
             node = queue.popleft()
             if len(node) == 3 and node[0] in ("paths", "webhooks"):
-                if node[0] != "paths" or node[2] != "post":
+                if node[0] != "paths" or node[2] != "post" or node in self.reading_posts:
                     return False
                 any_operation = True
                 continue
@@ -142,6 +145,24 @@ def _is_list_at(doc: dict[str, Any], tokens: list[str], index: int) -> bool:
     return isinstance(node, list)
 
 
+# The verbs an RPC-style action that reads starts with (`DescribeEndpoints`, `BatchGetItem`, `ListKeys`).
+_READ_VERBS = frozenset({"describe", "get", "list", "query", "search", "scan", "lookup", "fetch", "retrieve", "read"})
+_RPC_ACTION = re.compile(r"[#?&](?:X-Amz-Target|Action)=([^&#]+)", re.IGNORECASE)
+
+
+def _rpc_read(path_key: Any) -> bool:
+    """Whether a path names an RPC action that reads: APIs such as AWS's send every action as a POST to one URL
+    with the action in a fragment or query (`/#X-Amz-Target=AmazonDMSv20160101.DescribeEndpoints`, `/?Action=`).
+    A REST path (`/token`, `/keys`) says nothing of the kind: its POST creates."""
+    found = _RPC_ACTION.search(str(path_key))
+    if found is None:
+        return False
+    words = split_words(found.group(1).rsplit(".", 1)[-1])
+    if words[:1] == ("batch",):
+        words = words[1:]
+    return bool(words) and words[0] in _READ_VERBS
+
+
 def _status_flow(status: str) -> str:
     code = str(status).strip().upper()
     if code == "DEFAULT" or code[:1] in ("4", "5"):
@@ -194,6 +215,8 @@ class _Walker:
             if not isinstance(op, dict):
                 continue
             op_path = (*path, method)
+            if method == "post" and _rpc_read(path[-1]):
+                self.result.reading_posts.add(op_path)
             for params_path, params in (
                 ((*path, "parameters"), owner_params),
                 ((*op_path, "parameters"), op.get("parameters")),

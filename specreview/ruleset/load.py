@@ -360,7 +360,13 @@ def _where(data: Any, fail: Any) -> Where:
     flow = [flow] if isinstance(flow, str) else flow
     if not isinstance(flow, list) or set(flow) - _FLOWS:
         raise fail(f"where.flow must be among {', '.join(sorted(_FLOWS))}", "where", "flow")
-    return Where(flow=tuple(flow), not_issued=bool(data.get("not_issued", False)))
+    issued = data.get("not_issued", False)
+    if isinstance(issued, dict):
+        if set(issued) != {"except"}:
+            raise fail("where.not_issued is true, false or {except: [words]}", "where", "not_issued")
+        never = _words(issued["except"], fail, "where", "not_issued", "except")
+        return Where(flow=tuple(flow), not_issued=True, issued_never=never)
+    return Where(flow=tuple(flow), not_issued=bool(issued))
 
 
 def _compile_options(options: dict[str, Any], fail: Any) -> dict[str, Any]:

@@ -61,6 +61,8 @@ class Where:
 
     flow: tuple[Flow, ...] = ()  # the schema must be reachable in one of these flows
     not_issued: bool = False  # skip schemas returned only by the POST that issues them
+    # ...except for names with one of these words: a password's hash is never issued to its owner
+    issued_never: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -92,10 +92,31 @@ def test_credential_issued_by_a_post_only_is_not_a_leak_but_a_get_reusing_it_is(
     assert sensitive(doc(reused, {"App": SECRET})) == {POINTER}
 
 
+def test_an_rpc_post_that_reads_does_not_issue_what_it_returns():
+    # AWS-style APIs send every action as a POST: only the one that creates the key issues it.
+    create = {"/#X-Amz-Target=Kms.CreateKey": {"post": returns(ref("App"))}}
+    assert sensitive(doc(create, {"App": SECRET})) == set()
+    describe = {**create, "/#X-Amz-Target=Kms.DescribeKey": {"post": returns(ref("App"))}}
+    assert sensitive(doc(describe, {"App": SECRET})) == {POINTER}
+
+
 def test_password_hash_is_never_exempt_as_issuance():
     user = {"type": "object", "properties": {"hashed_password": {"type": "string"}}}
     found = sensitive(doc({"/users": {"post": returns(ref("User"), "201")}}, {"User": user}))
     assert found == {"/components/schemas/User/properties/hashed_password"}
+
+
+@pytest.mark.parametrize("name", ["mqtt_password", "initialPassword", "device_pin"])
+def test_a_password_issued_by_a_post_only_is_not_a_leak_but_its_hash_is(name):
+    # A provisioning bundle returned once by the POST that creates the device hands the device its password.
+    bundle = {"type": "object", "properties": {name: {"type": "string"}, "password_hash": {"type": "string"}}}
+    found = sensitive(doc({"/devices/{id}/provision": {"post": returns(ref("Bundle"), "201")}}, {"Bundle": bundle}))
+    assert found == {"/components/schemas/Bundle/properties/password_hash"}
+    paths = {
+        "/devices/{id}/provision": {"post": returns(ref("Bundle"), "201")},
+        "/devices/{id}/bundle": {"get": returns(ref("Bundle"))},  # fetched again: no longer issued once
+    }
+    assert f"/components/schemas/Bundle/properties/{name}" in sensitive(doc(paths, {"Bundle": bundle}))
 
 
 def test_write_only_property_is_not_sent_in_responses():

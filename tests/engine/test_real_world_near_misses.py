@@ -410,6 +410,17 @@ def test_a_property_documented_with_a_credential_url_stores_credentials(value, f
     assert ("credential-url-in-response" in {rule for rule, _ in findings(document(schema))}) is flagged
 
 
+@pytest.mark.parametrize(("name", "stores"), [("sftp_target", True), ("repository", False), ("logo", False)])
+def test_only_a_property_named_for_a_url_stores_the_credentials_its_example_shows(name, stores):
+    # A `repository` shown as a clone URL with a token stores the repository: its example leaks the token, and
+    # the example rule says so; the property itself is no credential.
+    value = "https://ci-bot:ghp_Zk8Lq2Vx7Mn4Pr9Tw3Yb6Cd1Fg5Hj0Ks2Ua@github.com/acme/payments-api.git"
+    schema = {"type": "object", "properties": {name: {"type": "string"}}, "examples": [{name: value}]}
+    found = findings(document(schema))
+    assert (("credential-url-in-response", f"/components/schemas/Thing/properties/{name}") in found) is stores
+    assert ("credential-in-example", f"/components/schemas/Thing/examples/0/{name}") in found
+
+
 def test_a_credential_url_sent_only_in_requests_is_the_clients_own():
     doc = document({"type": "object"})
     doc["paths"]["/things"]["post"] = {

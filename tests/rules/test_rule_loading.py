@@ -60,6 +60,8 @@ def test_a_good_user_rule_loads_and_runs(tmp_path):
         ("id: ticket-id-in-path", "id: other-name", "must equal the file name stem", 1),
         ("docs:", "extra: 1\ndocs:", "unknown key 'extra'", 12),
         ("  on: path", "  on: path\n  detect: [telepathy]", "unknown detector", 9),
+        ('given: "#PathItem"', 'given: "#PathItem"\nwhere: {not_issued: {unless: [hash]}}', "not_issued is true", 7),
+        ('given: "#PathItem"', 'given: "#PathItem"\nwhere: {not_issued: {except: 5}}', "lists of strings", 7),
     ],
 )
 def test_malformed_rules_name_file_line_and_reason(tmp_path, old, new, reason, line):
