@@ -9,6 +9,7 @@ counts are respected: two identical findings need two entries.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -48,10 +49,26 @@ class Comparison:
         """The unmatched entries of the documents this run reviewed, under their name or another; entries of
         documents it did not look at (`check one.json` against a baseline of the whole repository) are not gone.
         A baseline of one document compared with a review of one document is the same document renamed."""
-        seen = set(reviewed) | self.renamed
+        seen = {document_key(source) for source in reviewed} | self.renamed
         if len(reviewed) == 1 and len(self.sources) == 1:
             return list(self.fixed)
-        return [e for e in self.fixed if not e.source or e.source in seen]
+        return [e for e in self.fixed if not e.source or document_key(e.source) in seen]
+
+
+def document_key(source: str) -> str:
+    """What tells a baseline's documents apart: a file's path however it was spelled (`./specs/a.json`,
+    `specs/x/../a.json`, or its absolute path, below the working directory), a URL or a target's name as written."""
+    if not source or source == "-" or "://" in source:
+        return source
+    path = os.path.normpath(source)
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive (Windows)
+            return path
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            return relative
+    return path
 
 
 def entry_for(finding: Finding) -> BaselineEntry:
@@ -110,10 +127,10 @@ def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Co
     """Split `findings` into accepted and new against `entries`; entries left unmatched no longer occur."""
     exact: dict[tuple[str, str], list[BaselineEntry]] = defaultdict(list)
     for entry in entries:
-        exact[(entry.source, entry.fingerprint)].append(entry)
+        exact[(document_key(entry.source), entry.fingerprint)].append(entry)
     unmatched: list[Finding] = []
     for finding in findings:
-        bucket = exact.get((finding.source, finding.fingerprint))
+        bucket = exact.get((document_key(finding.source), finding.fingerprint))
         if bucket:
             bucket.pop()
         else:
@@ -122,8 +139,8 @@ def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Co
     # when that can mean one thing: one document of the baseline is gone by name and one reviewed document is new.
     # Otherwise a new service that shares a schema (`UserInDB.hashed_password`) with an accepted one would have its
     # leaks accepted too.
-    known = {entry.source for entry in entries}
-    current = {finding.source for finding in findings}
+    known = {document_key(entry.source) for entry in entries}
+    current = {document_key(finding.source) for finding in findings}
     gone_sources, new_sources = known - current, current - known
     renaming = len(gone_sources) == 1 and len(new_sources) == 1
     loose: dict[str, list[BaselineEntry]] = defaultdict(list)  # the entries still unmatched
@@ -133,11 +150,12 @@ def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Co
     new = []
     renamed: set[str] = set()
     for finding in unmatched:
-        bucket = loose.get(finding.fingerprint, []) if renaming and finding.source in new_sources else []
-        entry = next((e for e in bucket if e.source in gone_sources), None)
+        moved = renaming and document_key(finding.source) in new_sources
+        bucket = loose.get(finding.fingerprint, []) if moved else []
+        entry = next((e for e in bucket if document_key(e.source) in gone_sources), None)
         if entry is not None:
             bucket.remove(entry)
-            renamed.add(entry.source)
+            renamed.add(document_key(entry.source))
         else:
             new.append(finding)
     fixed = [e for bucket in loose.values() for e in bucket]
@@ -147,5 +165,5 @@ def compare(findings: Sequence[Finding], entries: Sequence[BaselineEntry]) -> Co
         fixed=fixed,
         accepted=len(findings) - len(new),
         renamed=frozenset(renamed),
-        sources=frozenset(e.source for e in entries),
+        sources=frozenset(document_key(e.source) for e in entries),
     )

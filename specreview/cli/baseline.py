@@ -64,9 +64,9 @@ def baseline(
     else:
         from specreview.cli.review import plan_jobs
 
-        jobs, failures = plan_jobs(settings)
         if not settings.targets:
             raise fail("give a SOURCE, or list targets in the configuration")
+        jobs, failures = plan_jobs(settings)
         for _, outcome in failures:
             batch.echo_outcome_messages(outcome)
         if failures:

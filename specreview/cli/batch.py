@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import typer
 
-from specreview.baseline import BaselineEntry, Comparison, compare, load_baseline
+from specreview.baseline import BaselineEntry, Comparison, compare, document_key, load_baseline
 from specreview.findings import DocumentInfo, Finding, Report, Severity
 from specreview.runner import Outcome
 
@@ -59,6 +59,18 @@ def echo_baseline_summary(comparison: Comparison, path: str, reviewed: Sequence[
     )
     for entry in gone:
         typer.echo(f"  no longer occurs: {entry.rule} at {entry.source}#{entry.pointer}", err=True)
+    if (
+        comparison.sources
+        and not comparison.renamed
+        and not comparison.sources & {document_key(d.source) for d in reviewed}
+    ):
+        # A baseline made from other paths or names (another directory, a URL target named otherwise) accepts
+        # nothing: say so, or every finding looks new for no reason.
+        names = sorted(comparison.sources)
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        typer.echo(
+            f"specreview: warning: baseline {path} has no entries for the documents reviewed (it has {shown})", err=True
+        )
 
 
 def read_baseline(path: str) -> list[BaselineEntry]:

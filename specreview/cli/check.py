@@ -83,6 +83,7 @@ def check(
     """Review documents and print a report; exit 1 when findings reach --fail-on."""
     from specreview.cli import batch
     from specreview.cli.outputs import parse_outputs, write_outputs
+    from specreview.cli.review import in_config_order, plan_jobs
     from specreview.reporters import RenderContext
     from specreview.runner import Settings, expand_sources, review_jobs
 
@@ -90,19 +91,22 @@ def check(
     fetch = fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure)
     run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir), ref_allow_list(allow_remote_refs))
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
-    if not sources and app_path is None:
-        from specreview.cli.review import review_targets
-
-        review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info)
-        return
     if sources and sources.count("-") > 1:
         raise fail("'-' (standard input) can be given only once")
     specs = parse_outputs(output_format.value if output_format is not None else None, output)
     # The text report only counts info findings unless --show-info: then they need no source position.
     lists_info = show_info or any(spec.format != "text" for spec in specs)
     run_settings = dataclasses.replace(run_settings, locate="all" if lists_info else "no-info")
+    if sources or app_path is not None:
+        planned, failures = expand_sources(sources or []), []
+    else:
+        # No SOURCE: the config's targets, reported like any other sources (`review` writes the per-target
+        # reports), with the config's baseline unless --baseline names one.
+        planned, failures = plan_jobs(settings)
+        baseline = baseline or (str(settings.baseline) if settings.baseline else None)
     entries = batch.read_baseline(baseline) if baseline else None
-    outcomes = review_jobs(expand_sources(sources or []), run_settings, settings.allow, rules, processes=jobs)
+    done = review_jobs(planned, run_settings, settings.allow, rules, processes=jobs)
+    outcomes = in_config_order(done, failures)
     for outcome in outcomes:
         batch.echo_outcome_messages(outcome)
     failed = any(not o.ok and not o.skipped for o in outcomes)
@@ -120,7 +124,8 @@ def check(
         report, comparison = batch.apply_baseline(report, entries)
         batch.echo_baseline_summary(comparison, baseline or "", report.documents)
     context = RenderContext(rules={r.id: r for r in rules}, tool_version=__version__, show_info=show_info)
-    protected = [*(sources or []), *read_files(settings, rules, baseline)]
+    # Every document read, a directory's included: a report must never replace one.
+    protected = [*(sources or []), *(job.location for job in planned), *read_files(settings, rules, baseline)]
     if app_path is not None:
         from specreview.application.load import app_source_files
 

@@ -33,6 +33,7 @@ from specreview.cli.app import (
     app,
     fetch_options,
     handles_errors,
+    read_files,
     ref_allow_list,
     setup,
 )
@@ -106,19 +107,15 @@ def review_targets(
     from specreview.cli import batch
     from specreview.runner import review_jobs
 
-    if not settings.targets:
-        where = settings.path or "specreview.yaml or [tool.specreview] in pyproject.toml"
-        raise ConfigError(
-            f"no targets to review: list them under 'targets' in {where}, or run 'specreview check SOURCE'"
-        )
+    jobs_list, failures = plan_jobs(settings)
     baseline_path = baseline or (str(settings.baseline) if settings.baseline else None)
     entries = batch.read_baseline(baseline_path) if baseline_path else None
     out_dir = output_dir or settings.output.dir or Path(DEFAULT_OUTPUT_DIR)
     chosen = tuple(dict.fromkeys(formats)) or settings.output.formats or DEFAULT_FORMATS
-    jobs_list, failures = plan_jobs(settings)
+    make_reports_dir(out_dir)  # an --output-dir that is a file fails now, not after every target is fetched
     with Progress(len(jobs_list), before_baseline=entries is not None) as progress:
         done = review_jobs(jobs_list, run_settings, settings.allow, rules, processes=jobs, on_done=progress.advance)
-    outcomes = _in_config_order(done, failures)
+    outcomes = in_config_order(done, failures)
     for outcome in outcomes:
         if outcome.warnings or outcome.error:
             batch.echo_outcome_messages(outcome)
@@ -126,8 +123,9 @@ def review_targets(
     if entries is not None:
         report, comparison = batch.apply_baseline(report, entries)
         batch.echo_baseline_summary(comparison, baseline_path or "", report.documents)
+    protected = read_files(settings, rules, baseline_path)  # a report named like the baseline must not replace it
     summaries = write_reports(
-        outcomes, report.findings, out_dir, chosen, rules, show_info, new_only=entries is not None
+        outcomes, report.findings, out_dir, chosen, rules, show_info, new_only=entries is not None, protected=protected
     )
     print_summary(summaries, out_dir)
     if any(o.error is not None for o in outcomes):
@@ -137,9 +135,16 @@ def review_targets(
 
 
 def plan_jobs(settings: Config) -> tuple[list[Job], list[tuple[int, Outcome]]]:
-    """One job per file, glob match or URL; a target that cannot even start (no match, unset variable) fails here."""
+    """One job per file, glob match or URL; a target that cannot even start (no match, unset variable) fails here.
+    Raises ConfigError when the config lists no targets."""
     from specreview.document.fetch import display_url
     from specreview.runner import Job, Outcome
+
+    if not settings.targets:
+        where = settings.path or "specreview.yaml or [tool.specreview] in pyproject.toml"
+        raise ConfigError(
+            f"no targets to review: list them under 'targets' in {where}, or run 'specreview check SOURCE'"
+        )
 
     jobs: list[Job] = []
     failures: list[tuple[int, Outcome]] = []
@@ -163,7 +168,7 @@ def plan_jobs(settings: Config) -> tuple[list[Job], list[tuple[int, Outcome]]]:
     return jobs, failures
 
 
-def _in_config_order(done: list[Outcome], failures: list[tuple[int, Outcome]]) -> list[Outcome]:
+def in_config_order(done: list[Outcome], failures: list[tuple[int, Outcome]]) -> list[Outcome]:
     outcomes = list(done)
     for position, outcome in failures:
         outcomes.insert(position, outcome)
@@ -185,24 +190,24 @@ def write_reports(
     show_info: bool,
     *,
     new_only: bool = False,
+    protected: Sequence[str] = (),
 ) -> list[TargetSummary]:
-    """One report per reviewed target and format, `summary.json`, and `index.html` when html is among them."""
+    """One report per reviewed target and format, `summary.json`, and `index.html` when html is among them: all
+    written, or none when one of them would replace a file the run read (`protected`, the documents besides)."""
     from specreview.findings import Report
-    from specreview.output import write_atomic
+    from specreview.output import write_all
     from specreview.reporters import REPORTERS, RenderContext
     from specreview.reporters.html import TargetSummary, render_html_index
 
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"{out_dir}: cannot create the reports directory: {exc.strerror or exc}") from None
+    make_reports_dir(out_dir)
     ctx = RenderContext(rules={r.id: r for r in rules}, tool_version=__version__, show_info=show_info)
     by_source: dict[str, list[Finding]] = {}
     for finding in findings:
         by_source.setdefault(finding.source, []).append(finding)
     summaries: list[TargetSummary] = []
-    stems: set[str] = set()
-    inputs = [o.job.location for o in outcomes]
+    stems: set[str] = {Path(INDEX_FILE).stem, Path(SUMMARY_FILE).stem}  # a target called `index` is `index-2`
+    inputs = [*protected, *(o.job.location for o in outcomes)]
+    outputs: list[tuple[str, str]] = []
     for outcome in outcomes:
         if outcome.document is None:
             summaries.append(TargetSummary(outcome.job.name, error=outcome.error or "not reviewed"))
@@ -215,17 +220,26 @@ def write_reports(
         files = []
         for fmt in formats:
             file_name = stem + EXTENSIONS[fmt]
-            write_atomic(str(out_dir / file_name), REPORTERS[fmt](report, ctx), force=True, inputs=inputs)
+            outputs.append((str(out_dir / file_name), REPORTERS[fmt](report, ctx)))
             files.append((fmt, file_name))
         summaries.append(
             TargetSummary(
                 outcome.job.name, report.summary(), None, tuple(files), outcome.document.title, new_only=new_only
             )
         )
-    write_atomic(str(out_dir / SUMMARY_FILE), _summary_json(summaries, new_only), force=True, inputs=inputs)
+    outputs.append((str(out_dir / SUMMARY_FILE), _summary_json(summaries, new_only)))
     if "html" in formats:
-        write_atomic(str(out_dir / INDEX_FILE), render_html_index(summaries, ctx), force=True, inputs=inputs)
+        outputs.append((str(out_dir / INDEX_FILE), render_html_index(summaries, ctx)))
+    write_all(outputs, force=True, inputs=inputs)
     return summaries
+
+
+def make_reports_dir(out_dir: Path) -> None:
+    """Create the reports directory, or fail in one line (before any target is fetched, when run early)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{out_dir}: cannot create the reports directory: {exc.strerror or exc}") from None
 
 
 def _summary_json(summaries: Sequence[TargetSummary], new_only: bool) -> str:

@@ -105,3 +105,16 @@ def _key_fingerprint(value: str) -> str:
     doc["components"] = {"schemas": {"Person": schema}}
     (found,) = [f for f in review(doc).findings if f.rule == "credential-in-example"]
     return found.fingerprint
+
+
+def test_a_document_spelled_another_way_is_the_same_document(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    accepted = [finding("specs/a.json", "/p/1"), finding("specs/b.json", "/p/1")]
+    entries = [entry_for(f) for f in accepted]
+    for spelling in ("./specs/a.json", str(tmp_path / "specs" / "a.json"), "specs/x/../a.json"):
+        comparison = compare([finding(spelling, "/p/1")], entries)
+        assert (comparison.new, comparison.accepted) == ([], 1), spelling
+        # b.json was not reviewed: its entry is not gone; a.json's was matched, so nothing is.
+        assert comparison.gone([spelling, "other.json"]) == []
+    # Another document whose path merely ends alike is another document.
+    assert compare([finding("other/specs/a.json", "/p/1")], entries).new != []
