@@ -52,7 +52,7 @@ def plan_actions(doc: dict[str, Any], findings: Sequence[RawFinding], rules: dic
                 actions.append(Action(to_pointer(path), "mask", rule.id, raw.spans))
             continue
         target = path[:-1] if rule.redact == "remove-parent" else path
-        target = _server_entry(target) or _example_list(target) or target
+        target = _server_entry(target) or _external_docs(target) or _example_list(target) or target
         if not target:
             continue
         pointer = to_pointer(target)
@@ -89,6 +89,11 @@ def _example_list(path: Path) -> Path | None:
     if path[-2] in _STRUCTURAL_LISTS or path[-2].startswith("x-"):
         return None
     return path[:-1] if any(step in EXAMPLE_KEYS for step in path[:-2]) else None
+
+
+def _external_docs(path: Path) -> Path | None:
+    """An `externalDocs` object needs its `url`: a finding in the url removes the object."""
+    return path[:-1] if len(path) >= 2 and path[-2:] == ("externalDocs", "url") else None
 
 
 def _server_entry(path: Path) -> Path | None:

@@ -327,6 +327,24 @@ def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidat
     if isinstance(doc.get("host"), str):  # Swagger 2.0
         yield Candidate(("host",), doc["host"], "host")
     yield from _security_scheme_urls(doc)
+    yield from _document_links(doc, index)
+
+
+def _document_links(doc: Any, index: KeyIndex) -> Iterator[Candidate]:
+    """The links a document publishes besides its servers: `info.termsOfService`, the contact's and the licence's
+    `url` (FastAPI's `terms_of_service`, `contact`, `license_info`) and every `externalDocs.url` (of the document,
+    a tag, an operation or a schema). A wiki on `wiki.corp.internal` is as internal as a server there."""
+    info = doc.get("info")
+    if isinstance(info, dict):
+        if isinstance(info.get("termsOfService"), str):
+            yield Candidate(("info", "termsOfService"), info["termsOfService"], "termsOfService")
+        for part in ("contact", "license"):
+            holder = info.get(part)
+            if isinstance(holder, dict) and isinstance(holder.get("url"), str):
+                yield Candidate(("info", part, "url"), holder["url"], "url")
+    for path, docs in index.entries.get("externalDocs", ()):
+        if isinstance(docs, dict) and isinstance(docs.get("url"), str):
+            yield Candidate((*path, "url"), docs["url"], "url")
 
 
 AUTH_URL_KEYS = ("authorizationUrl", "tokenUrl", "refreshUrl", "openIdConnectUrl")
@@ -369,4 +387,4 @@ _ALIAS_FUNCS = {
     "#ServerUrl": _server_urls,
 }
 
-INDEX_KEYS = frozenset((*EXAMPLE_KEYS, *TEXT_KEYS, "servers"))
+INDEX_KEYS = frozenset((*EXAMPLE_KEYS, *TEXT_KEYS, "servers", "externalDocs"))

@@ -312,3 +312,38 @@ def test_a_default_password_in_prose_is_masked_and_the_sentence_kept() -> None:
     assert result.data["info"]["description"] == (
         "Kiosks sign in with the default account `kiosk` / `[REDACTED]` until changed."
     )
+
+
+def test_internal_links_of_the_document_are_found_and_removed_and_public_ones_kept() -> None:
+    # FastAPI publishes terms_of_service, contact, license_info and openapi_tags' externalDocs as given.
+    doc = oas(
+        "3.1.0",
+        paths={"/a": {"get": op(externalDocs={"url": "http://192.168.1.20/runbook"})}},
+        info={
+            "title": "t",
+            "version": "1",
+            "termsOfService": "https://legal.corp/tos",
+            "contact": {"name": "Inventory team", "url": "https://jira.corp/browse/INV"},
+            "license": {"name": "MIT", "url": "http://10.0.0.5/license"},
+        },
+        externalDocs={"description": "Runbooks", "url": "https://wiki.acme.internal/inventory"},
+        tags=[{"name": "stock", "externalDocs": {"url": "https://docs.acme.io/stock"}}],
+    )
+    result = redact_checked(doc)
+    internal = {r.finding.pointer for r in result.findings if r.finding.rule == "internal-host"}
+    assert internal == {
+        "/info/termsOfService",
+        "/info/contact/url",
+        "/info/license/url",
+        "/externalDocs/url",
+        "/paths/~1a/get/externalDocs/url",
+    }
+    out = result.data
+    assert out["info"] == {
+        "title": "t",
+        "version": "1",
+        "contact": {"name": "Inventory team"},
+        "license": {"name": "MIT"},
+    }
+    assert "externalDocs" not in out and "externalDocs" not in out["paths"]["/a"]["get"]
+    assert out["tags"] == [{"name": "stock", "externalDocs": {"url": "https://docs.acme.io/stock"}}]
