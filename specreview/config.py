@@ -193,9 +193,21 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
     else:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.MarkedYAMLError as exc:
+            raise ConfigError(f"{path}: {_yaml_problem(exc)}") from None
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
     return parse_config(data, path)
+
+
+def _yaml_problem(exc: Any) -> str:
+    """`line 3, column 12: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)`: where
+    and why, as a TOML config's errors say it."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    return f"{where}{problem}{context}"
 
 
 def parse_config(data: Any, path: Path) -> Config:

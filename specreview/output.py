@@ -112,6 +112,8 @@ def check_target(path: str, *, force: bool = False, inputs: Sequence[str] = ()) 
     exists. A command writing several files checks them all before writing the first."""
     if path == "-":
         return None
+    if path.endswith(("/", os.sep)):  # `-o reports/`: a directory was meant, a file of that name would surprise
+        raise OutputError(f"{path}: names a directory; give the file to write")
     existing = _existing(path)
     if existing is not None:
         if any(_same_file(path, source) for source in inputs):

@@ -15,9 +15,12 @@ from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
     AllowRefsOpt,
+    CaBundleOpt,
     ConfigOpt,
     ExitCode,
+    HeaderEnvOpt,
     HeaderOpt,
+    InsecureOpt,
     MaxBytesOpt,
     RulesDirOpt,
     TimeoutOpt,
@@ -45,6 +48,9 @@ def baseline(
     config: ConfigOpt = None,
     rules_dir: RulesDirOpt = [],  # noqa: B006 - typer reads defaults, never mutates them
     header: HeaderOpt = [],  # noqa: B006
+    header_env: HeaderEnvOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = False,
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
@@ -57,7 +63,7 @@ def baseline(
     from specreview.runner import Settings, expand_sources, review_jobs
 
     settings, rules = setup(config, rules_dir)
-    fetch = fetch_options(header, timeout, max_bytes)
+    fetch = fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure)
     run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir), ref_allow_list(allow_remote_refs))
     if sources:
         jobs = expand_sources(sources)

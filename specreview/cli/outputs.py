@@ -40,7 +40,11 @@ class OutputSpec:
 
 
 # The format a plain `-o PATH` means by its extension when no --format is given: `-o report.json` is JSON.
+# Longer suffixes first: `results.sarif.json` is SARIF, `report.junit.xml` JUnit.
 _BY_EXTENSION: Mapping[str, str] = {
+    ".sarif.json": "sarif",
+    ".junit.xml": "junit",
+    ".github.txt": "github",
     ".json": "json",
     ".sarif": "sarif",
     ".html": "html",
@@ -83,8 +87,8 @@ def parse_outputs(default_format: str | None, outputs: Sequence[str]) -> list[Ou
         raise ConfigError("--output PATH takes one path; write more reports with --output FORMAT:PATH")
     explicit = default_format is not None
     if default_format is None:
-        extension = os.path.splitext(plain[0])[1].lower() if plain else ""
-        default_format = _BY_EXTENSION.get(extension, "text")
+        name = os.path.basename(plain[0]).lower() if plain else ""
+        default_format = next((f for suffix, f in _BY_EXTENSION.items() if name.endswith(suffix)), "text")
     specs = [OutputSpec(default_format, plain[0] if plain else STDOUT), *extra]
     if not plain and not explicit and any(s.path == STDOUT for s in extra):
         specs = specs[1:]  # `-o json:-` replaces the default stdout report (a --format one it would contradict)

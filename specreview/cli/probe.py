@@ -100,8 +100,16 @@ def probe(
                 f"specreview: no public description; reviewed {document.source} with the given headers", err=True
             )
     else:
+        # Say what the description paths answered: a 401 or 403 means the description is there, behind credentials.
+        guarded = sorted({status for status in result.answers.values() if status in (401, 403)})
+        hint = (
+            f" (HTTP {', '.join(map(str, guarded))}: give credentials with --header or --header-env to review it)"
+            if guarded
+            else ""
+        )
         typer.echo(
-            f"specreview: no OpenAPI description reachable at {result.base_url}; nothing else to review", err=True
+            f"specreview: no OpenAPI description reachable at {result.base_url}{hint}; nothing else to review",
+            err=True,
         )
 
     context = RenderContext(

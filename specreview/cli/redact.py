@@ -100,7 +100,10 @@ def redact(
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
         files.append((changes, json.dumps({"changes": log}, indent=2) + "\n"))
     write_all(files, force=force, inputs=inputs)
-    typer.echo(f"specreview: {result.redacted} findings redacted, {len(result.changes)} changes -> {output}", err=True)
+    from specreview.reporters.base import plural
+
+    done = f"{plural(result.redacted, 'finding')} redacted, {plural(len(result.changes), 'change')}"
+    typer.echo(f"specreview: {done} -> {output}", err=True)
 
 
 def _format_for(output: str, source_format: Literal["json", "yaml"]) -> Literal["json", "yaml"]:

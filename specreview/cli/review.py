@@ -24,9 +24,11 @@ from specreview import __version__
 from specreview.cli.app import (
     DEFAULT_MAX_BYTES,
     AllowRefsOpt,
+    CaBundleOpt,
     ConfigOpt,
     ExitCode,
     FailOn,
+    InsecureOpt,
     MaxBytesOpt,
     RulesDirOpt,
     TimeoutOpt,
@@ -78,6 +80,8 @@ def review(
     timeout: TimeoutOpt = 10.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     allow_remote_refs: AllowRefsOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = False,
 ) -> None:
     """Review every target in the config: one report per target, a summary table, exit by the worst result."""
     for name in formats:
@@ -86,7 +90,7 @@ def review(
     from specreview.runner import Settings
 
     settings, rules = setup(config, rules_dir)
-    fetch = fetch_options([], timeout, max_bytes)
+    fetch = fetch_options([], timeout, max_bytes, ca_bundle=ca_bundle, insecure=insecure)  # headers: per target
     run_settings = Settings(fetch, max_bytes, config, tuple(rules_dir), ref_allow_list(allow_remote_refs))
     threshold = fail_on.value if fail_on is not None else (settings.fail_on or "error")
     review_targets(settings, rules, run_settings, threshold, baseline, jobs, show_info, output_dir, formats)
@@ -348,7 +352,10 @@ def print_summary(summaries: Sequence[TargetSummary], out_dir: Path) -> None:
     errors = sum(s.counts.get("error", 0) for s in summaries)
     warnings = sum(s.counts.get("warning", 0) for s in summaries)
     since = " new since the baseline" if any(s.new_only for s in summaries) else ""
-    verdict = (
-        f"{len(summaries)} targets, {failed} failed, {errors} errors, {warnings} warnings{since}; reports in {out_dir}"
+    from specreview.reporters.base import plural
+
+    counts = (
+        f"{plural(len(summaries), 'target')}, {failed} failed, {plural(errors, 'error')}, {plural(warnings, 'warning')}"
     )
+    verdict = f"{counts}{since}; reports in {out_dir}"
     console.print(verdict, markup=False)

@@ -32,6 +32,9 @@ def test_format_paths_add_reports_and_keep_the_terminal_one() -> None:
         ("r.md", "markdown"),
         ("r.xml", "junit"),
         ("r", "text"),
+        ("out/results.sarif.json", "sarif"),
+        ("R.JUNIT.XML", "junit"),
+        ("r.report.json", "json"),
     ],
 )
 def test_without_a_format_a_plain_path_is_written_as_its_extension_says(path: str, fmt: str) -> None:

@@ -72,6 +72,7 @@ def test_a_target_called_index_keeps_its_own_html_report(tmp_path: Path) -> None
     )
     result = run("review", "--output-dir", "reports", cwd=root)
     assert_clean_exit(result, 1)
+    assert "1 target, 0 failed, " in result.stdout  # not "1 targets"
     summary = json.loads((root / "reports" / "summary.json").read_text(encoding="utf-8"))
     files = [f for target in summary["targets"] for f in target["reports"].values()]
     assert "index.html" not in files and "index-2.html" in files

@@ -96,6 +96,8 @@ def test_pyproject_tool_section_is_read_from_a_parent_directory(tmp_path):
         ("rules: {disable: [no-such-rule]}\n", "unknown rule or category"),
         ("rules: {severity: {internal-path: loud}}\n", "must be error, warning or info"),
         ("- 1\n", "must be a mapping"),
+        # Where and why, as TOML errors say it.
+        ("targets: [a.json\nfail_on: error\n", "line 2, column 8: expected ',' or ']', but got ':'"),
     ],
 )
 def test_bad_config_is_one_line_and_exit_2(tmp_path, text, reason):

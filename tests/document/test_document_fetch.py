@@ -217,3 +217,20 @@ def test_invalid_urls(url: str) -> None:
 def test_redirect_to_invalid_url(http_server: Server) -> None:
     http_server.routes["/bad"] = redirect_to("http://[::1/x")  # httpx itself rejects the response
     assert "invalid HTTP response" in fetch_error(http_server.url + "/bad").reason
+
+
+def test_review_and_baseline_trust_the_ca_bundle_the_tls_error_names(
+    https_server: Server, self_signed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from cli_run import assert_clean_exit, run
+
+    https_server.routes["/spec.json"] = spec
+    (tmp_path / "specreview.yaml").write_text(f"targets: ['{https_server.url}/spec.json']\n", encoding="utf-8")
+    refused = run("review", cwd=tmp_path)
+    assert_clean_exit(refused, 2)
+    assert "--ca-bundle" in refused.stderr
+    trusted = run("review", "--ca-bundle", str(self_signed[0]), cwd=tmp_path)
+    assert_clean_exit(trusted, 0)
+    made = run("baseline", "--ca-bundle", str(self_signed[0]), "-o", "b.json", cwd=tmp_path)
+    assert_clean_exit(made, 0)
+    assert (tmp_path / "b.json").is_file()

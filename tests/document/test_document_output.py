@@ -75,6 +75,12 @@ def test_directory_target(tmp_path: Path) -> None:
         write_atomic(str(tmp_path), "x", force=True)
 
 
+def test_a_path_ending_in_a_slash_names_a_directory_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="names a directory; give the file to write"):
+        write_atomic(f"{tmp_path}/reports/", "x", force=True)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_missing_directories_are_created(tmp_path: Path) -> None:
     target = tmp_path / "public" / "v1" / "out.yaml"
     write_atomic(str(target), "x")

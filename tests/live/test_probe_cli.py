@@ -77,6 +77,8 @@ def test_expect_public_with_no_docs_is_an_error(docs_off: str) -> None:
 def test_docs_behind_basic_auth_are_not_exposed(docs_auth: str) -> None:
     run, report = probe_json(docs_auth)
     assert run.code == 0 and report["findings"] == []
+    # ...and the probe says why it reviewed nothing, and how it could.
+    assert "(HTTP 401: give credentials with --header or --header-env to review it)" in run.stderr
 
 
 def test_credentials_only_fetch_the_description_for_review(docs_auth: str) -> None:
