@@ -353,3 +353,43 @@ def _schema_holding(doc: Any, path: Path) -> dict[str, Any] | None:
     for token in path[:-2]:
         holder = holder[token] if isinstance(holder, (dict, list)) else None
     return holder if isinstance(holder, dict) else None
+
+
+@placed_check("beside-identity-document-kind")
+def check_beside_identity_document_kind(node: Any, doc: Any, options: Mapping[str, Any], path: Path) -> str | None:
+    """A property named only for a number (`document_number`, `number`) beside a `type` or `kind` whose enum lists
+    identity documents (`passport`, `national_id`, `driving_licence`): the number of that document, whatever the
+    schema is called (`IdVerificationRecord`, `KycDocument`). `options.document_kinds` are the word combinations
+    an enum value must have one of."""
+    if len(path) < 2 or path[-2] != "properties":
+        return None
+    if not set(split_words(str(path[-1]))) <= set(options.get("own_words", ())):
+        return None
+    if check_can_hold_text(node, doc, options) is None:
+        return None
+    holder = _schema_holding(doc, path)
+    properties = holder.get("properties") if holder is not None else None
+    if not isinstance(properties, dict):
+        return None
+    kinds = [{combo} if isinstance(combo, str) else set(combo) for combo in options.get("document_kinds", ())]
+    for name, sibling in properties.items():
+        words = split_words(str(name))
+        if name == path[-1] or not words or words[-1] not in ("type", "kind"):
+            continue
+        for value in _enum_values(doc, sibling):
+            value_words = set(split_words(value))
+            if any(combo <= value_words for combo in kinds):
+                return f"beside {name} {value!r}"
+    return None
+
+
+def _enum_values(doc: Any, schema: Any, depth: int = 0) -> Iterator[str]:
+    """The string values an enum schema allows, through `$ref`s and `anyOf`/`oneOf` (an optional `DocumentType`)."""
+    resolved, _ = _deref(doc, schema)
+    if not isinstance(resolved, dict) or depth > 4:
+        return
+    enum = resolved.get("enum")
+    if isinstance(enum, list):
+        yield from (value for value in enum if isinstance(value, str))
+    for branch in _alternatives(resolved):
+        yield from _enum_values(doc, branch, depth + 1)

@@ -109,14 +109,36 @@ class Review:
         only count info findings (the default text report: on a large document they are most of the findings,
         and positions are the costly part of a finding); `none` when no position is shown (redaction)."""
         found: dict[tuple[str, str], RawFinding] = {}
-        for rule in rules:
-            if not rule.enabled:
-                continue
+        enabled = {rule.id: rule for rule in rules if rule.enabled}
+        for rule in enabled.values():
             for raw in self._run_rule(rule):
                 key = (rule.id, raw.finding.pointer)
                 if key not in found and not self._suppressed(raw.path, rule) and not self._allowed(raw):
                     found[key] = raw
+        for raw in list(found.values()):
+            rule = enabled[raw.finding.rule]
+            for derived in self._example_values(rule, raw, enabled):
+                key = (derived.finding.rule, derived.finding.pointer)
+                target = enabled[derived.finding.rule]
+                if key not in found and not self._suppressed(derived.path, target) and not self._allowed(derived):
+                    found[key] = derived
         return self._located(list(found.values()), locate)
+
+    def _example_values(self, rule: Rule, raw: RawFinding, enabled: dict[str, Rule]) -> Iterator[RawFinding]:
+        """The documented values of a property `rule` flagged, as findings of the rule its `example_values`
+        names: a property found by its context (an identity document's `number`) has values no field name
+        explains, and the example rules judge values by their field's name alone."""
+        spec = rule.example_values
+        target = enabled.get(spec.rule) if spec is not None else None
+        if spec is None or target is None:
+            return
+        from specreview.detectors import is_placeholder
+
+        dummies = target.options.get("dummy_ids", ())
+        for path, value in _documented_values(self.doc, raw.path):
+            text = str(value)
+            if spec.looks.search(text) and not is_placeholder(text) and text not in dummies:
+                yield self._finding(target, path, name=raw.name, kind=spec.kind, value=value, spans=(text,))
 
     def _located(self, raws: list[RawFinding], locate: Locate) -> list[RawFinding]:
         """Source positions for all findings at once: locating a JSON text is a scan, so it is done in one
@@ -451,6 +473,34 @@ def _run_checks(match: Match, cand: Candidate, doc: Any, rule: Rule) -> str | No
         if reason is not None:
             return reason
     return None
+
+
+def _documented_values(doc: Any, path: Path) -> Iterator[tuple[Path, str | int]]:
+    """The values a schema property at `path` is documented with, and where: its own `example`, `examples` and
+    `default`, and its member of the examples of the schema holding it (`.../S/example/p`, `.../S/examples/0/p`)."""
+    node: Any = doc
+    for token in path:
+        node = node[token]
+    found: list[tuple[Path, Any]] = []
+    if isinstance(node, dict):
+        found += [((*path, key), node[key]) for key in ("example", "default") if key in node]
+        if isinstance(node.get("examples"), list):
+            found += [((*path, "examples", i), item) for i, item in enumerate(node["examples"])]
+    if len(path) >= 2 and path[-2] == "properties":
+        holder_path, name = path[:-2], path[-1]
+        holder: Any = doc
+        for token in holder_path:
+            holder = holder[token]
+        single = holder.get("example") if isinstance(holder, dict) else None
+        if isinstance(single, dict) and name in single:
+            found.append(((*holder_path, "example", name), single[name]))
+        many = holder.get("examples") if isinstance(holder, dict) else None
+        for i, item in enumerate(many if isinstance(many, list) else ()):
+            if isinstance(item, dict) and name in item:
+                found.append(((*holder_path, "examples", i, name), item[name]))
+    for at, value in found:
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            yield at, value
 
 
 def _first_per_path(cands: list[Candidate]) -> list[Candidate]:

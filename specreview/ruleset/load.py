@@ -14,7 +14,7 @@ from specreview.checks import CHECKS
 from specreview.detectors import DETECTORS, prepare_options
 from specreview.errors import RuleLoadError
 from specreview.findings import CATEGORIES, Severity
-from specreview.ruleset.model import Docs, Match, Rule, Where, WordPattern
+from specreview.ruleset.model import Docs, ExampleValues, Match, Rule, Where, WordPattern
 from specreview.selectors import compile_selector
 
 _RULE_KEYS = {
@@ -32,6 +32,7 @@ _RULE_KEYS = {
     "docs",
     "examples",
     "enabled",
+    "example_values",
 }
 _REQUIRED = ("id", "category", "severity", "summary", "message", "given", "match", "redact", "docs")
 _MATCH_KEYS = {"on", "words", "regex", "flags", "detect", "check", "except"}
@@ -254,6 +255,7 @@ def build_rule(
     examples = data.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - {"fail", "pass"}:
         raise fail("examples takes a failing ('fail') and a passing ('pass') document", "examples")
+    example_values = _example_values(data.get("example_values"), match.on, fail)
     return Rule(
         id=rule_id,
         category=category,
@@ -277,7 +279,19 @@ def build_rule(
         enabled=bool(data.get("enabled", True)),
         options=options,
         examples=examples,
+        example_values=example_values,
     )
+
+
+def _example_values(data: Any, on: str, fail: Any) -> ExampleValues | None:
+    if data is None:
+        return None
+    if on != "key" or not isinstance(data, dict) or set(data) != {"rule", "kind", "looks"}:
+        raise fail("example_values takes rule, kind and looks (a regex), on a rule matching keys", "example_values")
+    rule, kind = data["rule"], data["kind"]
+    if not isinstance(rule, str) or not isinstance(kind, str):
+        raise fail("example_values.rule and .kind must be strings", "example_values")
+    return ExampleValues(rule, kind, _regex(data["looks"], 0, fail, "example_values", "looks"))
 
 
 def _str(data: dict[str, Any], key: str, fail: Any) -> str:
@@ -428,4 +442,8 @@ def load_rules(extra_dirs: Iterable[Path] = (), *, builtin: bool = True) -> list
                 raise RuleLoadError(rule.origin, f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})")
             seen[rule.id] = rule.origin
             rules.append(rule)
+    for rule in rules:
+        if rule.example_values is not None and rule.example_values.rule not in seen:
+            reason = f"example_values.rule {rule.example_values.rule!r} is no loaded rule"
+            raise RuleLoadError(rule.origin, reason)
     return rules

@@ -67,6 +67,16 @@ class Where:
 
 
 @dataclass(frozen=True)
+class ExampleValues:
+    """What a property a key rule flags says about its documented values: they are real ones (an identity
+    document's `number` in the schema's examples is a real id number), reported by `rule` when they look it."""
+
+    rule: str  # the rule whose findings they are (`personal-data-in-example`)
+    kind: str  # what they are, for the message (`government id number`)
+    looks: re.Pattern[str]  # what a real one has (digits); a placeholder never counts
+
+
+@dataclass(frozen=True)
 class Docs:
     """The rule's documentation, ruff-style headings. One source for `rules show`, SARIF and the docs."""
 
@@ -95,3 +105,4 @@ class Rule:
     enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     examples: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    example_values: ExampleValues | None = None
