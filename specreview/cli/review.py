@@ -234,8 +234,43 @@ def write_reports(
     outputs.append((str(out_dir / SUMMARY_FILE), _summary_json(summaries, new_only)))
     if "html" in formats:
         outputs.append((str(out_dir / INDEX_FILE), render_html_index(summaries, ctx)))
+    earlier = _reports_listed(out_dir)
     write_all(outputs, force=True, inputs=inputs)
+    _remove_stale(out_dir, earlier - {Path(path).name for path, _ in outputs}, inputs)
     return summaries
+
+
+def _reports_listed(out_dir: Path) -> set[str]:
+    """The report files an earlier review listed in the directory's summary.json (and its index.html): this run
+    replaces the directory's reports, and one of a target no longer configured would pass for a current one."""
+    try:
+        data = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    targets = data.get("targets") if isinstance(data, dict) else None
+    if not isinstance(targets, list) or not isinstance(data.get("tool"), dict):
+        return set()
+    names: set[str] = set()
+    for target in targets:
+        reports = target.get("reports") if isinstance(target, dict) else None
+        if isinstance(reports, dict):
+            names.update(name for name in reports.values() if isinstance(name, str))
+    if any(name.endswith(EXTENSIONS["html"]) for name in names):
+        names.add(INDEX_FILE)  # written with html reports
+    # Only a plain file name with a report's extension, never a path: summary.json is a file anyone could edit.
+    return {name for name in names if name == Path(name).name and name.endswith(tuple(EXTENSIONS.values()))}
+
+
+def _remove_stale(out_dir: Path, names: set[str], inputs: Sequence[str]) -> None:
+    from specreview.output import same_target
+
+    for name in sorted(names):
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink() and not any(same_target(str(path), i) for i in inputs):
+            try:
+                path.unlink()
+            except OSError:
+                pass  # a report left behind is a nuisance, not a failure of this run
 
 
 def make_reports_dir(out_dir: Path) -> None:

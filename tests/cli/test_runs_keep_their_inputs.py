@@ -91,3 +91,20 @@ def test_a_baseline_of_other_documents_is_called_out(tmp_path: Path) -> None:
     assert_clean_exit(other, 1)
     named = "has no entries for the documents reviewed (it has specs/billing.openapi.json, specs/userauth"
     assert named in other.stderr
+
+
+def test_a_second_review_removes_the_reports_of_targets_it_no_longer_has(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "specreview.yaml").write_text("targets: [specs/*.openapi.json]\noutput: {formats: [html, json]}\n")
+    assert_clean_exit(run("review", "--output-dir", "reports", cwd=root), 1)
+    reports = root / "reports"
+    (reports / "notes.txt").write_text("mine", encoding="utf-8")  # not a report this tool listed
+    first = sorted(p.name for p in reports.iterdir())
+    assert "specs-userauth.openapi.html" in first and "index.html" in first
+    (root / "specreview.yaml").write_text("targets: [specs/billing.openapi.json]\noutput: {formats: [json]}\n")
+    assert_clean_exit(run("review", "--output-dir", "reports", cwd=root), 1)
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "notes.txt",
+        "specs-billing.openapi.report.json",
+        "summary.json",
+    ]
