@@ -130,7 +130,7 @@ def render_diff_text(diff: DocumentDiff, show_info: bool = False) -> str:
     lines = [f"specreview diff: {diff.old.source} -> {diff.new.source}", ""]
     exposed = [
         *_section("New operations", "+", diff.operations.added),
-        *_fields_section("New response fields", "+", fields_added),
+        *_fields_section("New response fields of existing operations", "+", fields_added),
         *_section("New servers", "+", diff.servers.added),
         *_section("New hosts", "+", diff.hosts.added),
         *_findings_section("New findings", diff.new_findings, diff, show_info),

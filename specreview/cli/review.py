@@ -124,12 +124,28 @@ def review_targets(
         if outcome.warnings or outcome.error:
             batch.echo_outcome_messages(outcome)
     report = batch.collect(outcomes)
+    baseline_result: dict[str, object] | None = None
     if entries is not None:
         report, comparison = batch.apply_baseline(report, entries)
         batch.echo_baseline_summary(comparison, baseline_path or "", report.documents)
+        gone = comparison.gone({d.source for d in report.documents})
+        baseline_result = {
+            "file": baseline_path,
+            "accepted": comparison.accepted,
+            "new": len(comparison.new),
+            "no_longer_occur": [{"rule": e.rule, "source": e.source, "pointer": e.pointer} for e in gone],
+        }
     protected = read_files(settings, rules, baseline_path)  # a report named like the baseline must not replace it
     summaries = write_reports(
-        outcomes, report.findings, out_dir, chosen, rules, show_info, new_only=entries is not None, protected=protected
+        outcomes,
+        report.findings,
+        out_dir,
+        chosen,
+        rules,
+        show_info,
+        new_only=entries is not None,
+        protected=protected,
+        baseline=baseline_result,
     )
     print_summary(summaries, out_dir)
     if any(o.error is not None for o in outcomes):
@@ -195,6 +211,7 @@ def write_reports(
     *,
     new_only: bool = False,
     protected: Sequence[str] = (),
+    baseline: dict[str, object] | None = None,
 ) -> list[TargetSummary]:
     """One report per reviewed target and format, `summary.json`, and `index.html` when html is among them: all
     written, or none when one of them would replace a file the run read (`protected`, the documents besides)."""
@@ -231,7 +248,7 @@ def write_reports(
                 outcome.job.name, report.summary(), None, tuple(files), outcome.document.title, new_only=new_only
             )
         )
-    outputs.append((str(out_dir / SUMMARY_FILE), _summary_json(summaries, new_only)))
+    outputs.append((str(out_dir / SUMMARY_FILE), _summary_json(summaries, new_only, baseline)))
     if "html" in formats:
         outputs.append((str(out_dir / INDEX_FILE), render_html_index(summaries, ctx)))
     earlier = _reports_listed(out_dir)
@@ -281,7 +298,7 @@ def make_reports_dir(out_dir: Path) -> None:
         raise ConfigError(f"{out_dir}: cannot create the reports directory: {exc.strerror or exc}") from None
 
 
-def _summary_json(summaries: Sequence[TargetSummary], new_only: bool) -> str:
+def _summary_json(summaries: Sequence[TargetSummary], new_only: bool, baseline: dict[str, object] | None) -> str:
     totals = {"error": 0, "warning": 0, "info": 0}
     targets = []
     for s in summaries:
@@ -300,6 +317,8 @@ def _summary_json(summaries: Sequence[TargetSummary], new_only: bool) -> str:
     data = {
         "tool": {"name": "specreview", "version": __version__},
         "baseline_applied": new_only,
+        # What the baseline did, when one was applied: the counts stderr shows, and what no longer occurs.
+        **({"baseline": baseline} if baseline is not None else {}),
         "targets": targets,
         "summary": totals,
     }

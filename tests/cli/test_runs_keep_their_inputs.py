@@ -108,3 +108,19 @@ def test_a_second_review_removes_the_reports_of_targets_it_no_longer_has(tmp_pat
         "specs-billing.openapi.report.json",
         "summary.json",
     ]
+
+
+def test_summary_json_says_what_the_baseline_did(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert_clean_exit(run("baseline", "-o", "baseline.json", cwd=root), 0)
+    document = root / "specs" / "billing.openapi.json"
+    data = json.loads(document.read_text(encoding="utf-8"))
+    del data["paths"]["/admin/ledger/replay"]  # an accepted internal path, fixed since
+    document.write_text(json.dumps(data), encoding="utf-8")
+    result = run("review", "--baseline", "baseline.json", "--output-dir", "reports", "-f", "json", cwd=root)
+    assert_clean_exit(result, 0)
+    summary = json.loads((root / "reports" / "summary.json").read_text(encoding="utf-8"))
+    done = summary["baseline"]
+    assert done["file"] == "baseline.json" and done["new"] == 0 and done["accepted"] > 0
+    gone = {(e["rule"], e["pointer"]) for e in done["no_longer_occur"]}
+    assert ("internal-path", "/paths/~1admin~1ledger~1replay") in gone
