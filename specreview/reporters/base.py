@@ -68,6 +68,11 @@ def code_location_text(finding: Finding) -> str:
     return f"{text} ({loc.symbol})" if loc.symbol else text
 
 
+def spec_label(version: str) -> str:
+    """`OpenAPI 3.1.0`, or `Swagger 2.0`: what the document calls its own version."""
+    return f"Swagger {version}" if version.startswith("2") else f"OpenAPI {version}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`1 error`, `2 errors`."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

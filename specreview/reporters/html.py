@@ -24,6 +24,7 @@ from specreview.reporters.base import (
     code_location_text,
     location_text,
     plural,
+    spec_label,
     summary_text,
 )
 from specreview.ruleset.model import Rule
@@ -33,6 +34,7 @@ COLORS = {Severity.ERROR: "#d1242f", Severity.WARNING: "#bf8700", Severity.INFO:
 # A rule with thousands of weak inputs would make the page unwieldy; the JSON report has them all.
 MAX_ROWS_PER_RULE = 500
 _CODE_SPAN = re.compile(r"`([^`]+)`")
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s`][^*`]*?)\*(?![\w*])")  # *request*, not 2*3 or `a*b*`
 
 _CSS = """
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#ffffff;--soft:#f6f8fa}
@@ -81,8 +83,11 @@ def _e(text: object) -> str:
 
 
 def _prose(text: str) -> str:
-    """Rule documentation: escaped, with `code spans` shown as code."""
-    return _CODE_SPAN.sub(r"<code>\1</code>", _e(text))
+    """Rule documentation: escaped, with `code spans` shown as code and *emphasis* as emphasis (outside code)."""
+    pieces = _CODE_SPAN.split(_e(text))  # text, code, text, code...
+    return "".join(
+        f"<code>{piece}</code>" if i % 2 else _EMPHASIS.sub(r"<em>\1</em>", piece) for i, piece in enumerate(pieces)
+    )
 
 
 def _slug(text: str) -> str:
@@ -237,7 +242,7 @@ def render_html(report: Report, ctx: RenderContext) -> str:
     if report.documents:
         body.append("<table><thead><tr><th>document</th><th>OpenAPI</th><th>title</th></tr></thead><tbody>")
         for doc in report.documents:
-            body.append(f"<tr><td><code>{_e(doc.source)}</code></td><td>{_e(doc.openapi)}</td>")
+            body.append(f"<tr><td><code>{_e(doc.source)}</code></td><td>{_e(spec_label(doc.openapi))}</td>")
             body.append(f"<td>{_e(doc.title)}</td></tr>")
         body.append("</tbody></table>")
     body.append(_severity_cards(report.summary()))

@@ -19,6 +19,7 @@ from specreview.reporters.base import (
     code_location_text,
     display_key,
     location_text,
+    spec_label,
     summary_text,
 )
 
@@ -84,7 +85,7 @@ def render_markdown(report: Report, ctx: RenderContext) -> str:
     icon = _ICON[worst] if worst is not None else ":white_check_mark:"
     lines = [f"### {icon} {TOOL_NAME}: {summary_text(report)}", ""]
     for doc in report.documents:
-        details = ", ".join(d for d in (f"OpenAPI {doc.openapi}" if doc.openapi else "", doc.title) if d)
+        details = ", ".join(d for d in (spec_label(doc.openapi) if doc.openapi else "", doc.title) if d)
         lines.append(f"- {code_cell(doc.source)}" + (f" ({escape_cell(details)})" if details else ""))
     if report.documents:
         lines.append("")

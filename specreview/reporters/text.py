@@ -20,6 +20,7 @@ from specreview.reporters.base import (
     group_by_document,
     location_text,
     plural,
+    spec_label,
     summary_text,
 )
 
@@ -143,7 +144,7 @@ def _print_info_summary(lines: _Lines, findings: list[Finding]) -> None:
 
 def _print_document(lines: _Lines, doc: DocumentInfo, findings: list[Finding], show_info: bool) -> None:
     header: list[Segment] = [(doc.source or "(no source)", "bold")]
-    details = [d for d in (f"OpenAPI {doc.openapi}" if doc.openapi else "", doc.title) if d]
+    details = [d for d in (spec_label(doc.openapi) if doc.openapi else "", doc.title) if d]
     if details:
         header += [(" ", ""), ("(" + ", ".join(details) + ")", "dim")]
     lines.add(header)

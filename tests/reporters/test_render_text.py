@@ -130,3 +130,8 @@ def test_a_word_that_does_not_fit_starts_the_next_line(
     lines = out.splitlines()
     start = lines.index("  Leaks")  # 38 columns under the indent: the x's fit no more after "Leaks "
     assert lines[start + 1 : start + 5] == ["  " + "x" * 35, "  and then", "  " + "y" * 38, "  " + "y" * 32]
+
+
+def test_a_swagger_document_is_called_swagger(ctx: RenderContext) -> None:
+    report = Report(documents=[DocumentInfo("swagger.json", "2.0", "Legacy")])
+    assert render_text(report, ctx).splitlines()[0] == "swagger.json (Swagger 2.0, Legacy)"
