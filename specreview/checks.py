@@ -55,6 +55,15 @@ def _deref(doc: Any, schema: Any) -> tuple[Any, bool]:
     return node, True
 
 
+def descriptions(node: Any, doc: Any) -> list[str]:
+    """The descriptions a schema node carries: its own, and that of the schema its `$ref` names."""
+    found = [node.get("description")] if isinstance(node, dict) else []
+    target, referenced = _deref(doc, node)
+    if referenced and isinstance(target, dict):
+        found.append(target.get("description"))
+    return [text for text in found if isinstance(text, str)]
+
+
 def unbounded_reason(schema: Any, doc: Any, options: Mapping[str, Any], depth: int = 0) -> str | None:
     """Why an input schema accepts unbounded data, or None when it is bounded.
 

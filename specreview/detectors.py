@@ -477,6 +477,8 @@ def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
         prepared["_prefilter"] = literal_filter([p["regex"] for p in options["patterns"]])
     if "described" in options:
         prepared["_described"] = re.compile(str(options["described"]))
+    if "not_described" in options:
+        prepared["_not_described"] = re.compile(str(options["not_described"]))
     if "test_cards" in options:
         prepared["_test_cards"] = frozenset(re.sub(r"\D", "", str(c)) for c in options["test_cards"])
     return prepared

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specreview.checks import run_check
+from specreview.checks import descriptions, run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
 from specreview.document.model import Document
@@ -265,7 +265,11 @@ class Review:
         match = rule.match
         if match.on == "key":
             kind = _words_match(match, cand.name)
-            if kind is not None and _checks_pass(match, cand, self.doc, rule):
+            if (
+                kind is not None
+                and _checks_pass(match, cand, self.doc, rule)
+                and not _described_otherwise(rule, cand, self.doc)
+            ):
                 yield self._finding(rule, cand.path, name=cand.name, kind=kind)
         elif match.on == "path":
             segment = _path_segment_match(match, cand.name)
@@ -461,6 +465,13 @@ def _path_segment_match(match: Match, path: str) -> str | None:
         if segment and match.regex.search(segment):
             return segment
     return None
+
+
+def _described_otherwise(rule: Rule, cand: Candidate, doc: Any) -> bool:
+    """Whether the node's description says it is something the name does not (`options.not_described`): a
+    `storage_key` described as "Object key in the package bucket" names an object, it is no storage account key."""
+    pattern = rule.options.get("_not_described")
+    return pattern is not None and any(pattern.search(text) for text in descriptions(cand.value, doc))
 
 
 def _checks_pass(match: Match, cand: Candidate, doc: Any, rule: Rule) -> bool:

@@ -390,7 +390,26 @@ def _property_schemas(path: Path, props: dict[str, Any], flow: str) -> Iterator[
         words = split_words(str(name)) if flow == "error" else ()
         if _DEBUG_WORDS.intersection(words) or (words and words[-1] in _EXCEPTION_HOLDERS):  # not `exception_dates`
             child_flow = "error-debug"
+        elif flow == "error" and _refers_to_debug_schema(prop):  # `db: DbDiagnostics | None`
+            child_flow = "error-debug"
         yield (*path, "properties", name), prop, child_flow
+
+
+def _refers_to_debug_schema(prop: dict[str, Any]) -> bool:
+    """Whether an error property's schema is a component named for debug data (`DbDiagnostics`, `DebugInfo`),
+    directly, as an optional (`anyOf` with null) or as a list of them."""
+    branches = [prop]
+    for key in ("anyOf", "oneOf", "allOf"):
+        listed = prop.get(key)
+        branches += [b for b in listed if isinstance(b, dict)] if isinstance(listed, list) else []  # not `anyOf: 5`
+    items = prop.get("items")
+    if isinstance(items, dict):
+        branches.append(items)
+    for branch in branches:
+        ref = branch.get("$ref")
+        if isinstance(ref, str) and _DEBUG_WORDS.intersection(split_words(ref.rsplit("/", 1)[-1])):
+            return True
+    return False
 
 
 def _component_schema_maps(doc: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:

@@ -92,8 +92,11 @@ def _example_list(path: Path) -> Path | None:
 
 
 def _external_docs(path: Path) -> Path | None:
-    """An `externalDocs` object needs its `url`: a finding in the url removes the object."""
-    return path[:-1] if len(path) >= 2 and path[-2:] == ("externalDocs", "url") else None
+    """An `externalDocs` object needs its `url`, and a link its `operationRef` (or an `operationId` it does not
+    have): a finding in either removes the object."""
+    if len(path) >= 2 and path[-2:] == ("externalDocs", "url"):
+        return path[:-1]
+    return path[:-1] if len(path) >= 3 and path[-1] == "operationRef" and path[-3] == "links" else None
 
 
 def _server_entry(path: Path) -> Path | None:

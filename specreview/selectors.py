@@ -333,7 +333,8 @@ def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidat
 def _document_links(doc: Any, index: KeyIndex) -> Iterator[Candidate]:
     """The links a document publishes besides its servers: `info.termsOfService`, the contact's and the licence's
     `url` (FastAPI's `terms_of_service`, `contact`, `license_info`) and every `externalDocs.url` (of the document,
-    a tag, an operation or a schema). A wiki on `wiki.corp.internal` is as internal as a server there."""
+    a tag, an operation or a schema), and a response link's absolute `operationRef`. A wiki on `wiki.corp.internal`
+    is as internal as a server there."""
     info = doc.get("info")
     if isinstance(info, dict):
         if isinstance(info.get("termsOfService"), str):
@@ -345,6 +346,10 @@ def _document_links(doc: Any, index: KeyIndex) -> Iterator[Candidate]:
     for path, docs in index.entries.get("externalDocs", ()):
         if isinstance(docs, dict) and isinstance(docs.get("url"), str):
             yield Candidate((*path, "url"), docs["url"], "url")
+    # A response link to an operation of another document names where that document lives.
+    for path, ref in index.entries.get("operationRef", ()):
+        if isinstance(ref, str) and "://" in ref and len(path) >= 3 and path[-3] == "links":
+            yield Candidate(path, ref, "operationRef")
 
 
 AUTH_URL_KEYS = ("authorizationUrl", "tokenUrl", "refreshUrl", "openIdConnectUrl")
@@ -387,4 +392,4 @@ _ALIAS_FUNCS = {
     "#ServerUrl": _server_urls,
 }
 
-INDEX_KEYS = frozenset((*EXAMPLE_KEYS, *TEXT_KEYS, "servers", "externalDocs"))
+INDEX_KEYS = frozenset((*EXAMPLE_KEYS, *TEXT_KEYS, "servers", "externalDocs", "operationRef"))

@@ -242,6 +242,22 @@ def test_every_field_of_a_debug_object_in_an_error_is_flagged():
     }
 
 
+def test_an_error_property_whose_schema_is_named_for_diagnostics_is_a_debug_object():
+    # `db: DbDiagnostics | None`: the property says nothing, its schema's name says it all.
+    schemas = {
+        "Problem": {
+            "type": "object",
+            "properties": {"title": {"type": "string"}, "db": {"anyOf": [ref("DbDiagnostics"), {"type": "null"}]}},
+        },
+        "DbDiagnostics": {"type": "object", "properties": {"bind_params": {"type": "object"}}},
+    }
+    assert verbose(doc({"/x": {"get": returns(ref("Problem"), "500")}}, schemas)) == {
+        "/components/schemas/Problem/properties/db",
+        "/components/schemas/DbDiagnostics/properties/bind_params",
+    }
+    assert verbose(doc({"/x": {"get": returns(ref("Problem"))}}, schemas)) == set()  # not in an error response
+
+
 def test_problem_details_and_correlation_ids_are_fine():
     problem = {
         "type": "object",

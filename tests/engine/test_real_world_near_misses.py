@@ -552,3 +552,13 @@ def test_a_malformed_any_of_in_an_error_property_is_no_trouble():
     # `anyOf: 5` where a list of schemas belongs: iterating it ended the check with an internal error
     schema = {"type": "object", "properties": {"origin": {"anyOf": 5, "description": "x"}}}
     assert findings(error_document(schema)) == []
+
+
+@pytest.mark.parametrize(
+    ("description", "flagged"),
+    [("Object key in the package bucket.", False), ("The S3 key of the file.", False), ("Storage account key.", True)],
+)
+def test_a_key_described_as_an_object_key_names_an_object(description, flagged):
+    schema = {"type": "object", "properties": {"storage_key": {"type": "string", "description": description}}}
+    found = ("secret-in-response", "/components/schemas/Thing/properties/storage_key") in findings(document(schema))
+    assert found is flagged

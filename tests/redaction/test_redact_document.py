@@ -318,7 +318,23 @@ def test_internal_links_of_the_document_are_found_and_removed_and_public_ones_ke
     # FastAPI publishes terms_of_service, contact, license_info and openapi_tags' externalDocs as given.
     doc = oas(
         "3.1.0",
-        paths={"/a": {"get": op(externalDocs={"url": "http://192.168.1.20/runbook"})}},
+        paths={
+            "/a": {
+                "get": {
+                    "operationId": "a",
+                    "externalDocs": {"url": "http://192.168.1.20/runbook"},
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "links": {
+                                "Remote": {"operationRef": "https://orders.corp/openapi.json#/paths/~1o/get"},
+                                "Same": {"operationId": "a"},
+                            },
+                        }
+                    },
+                }
+            }
+        },
         info={
             "title": "t",
             "version": "1",
@@ -327,6 +343,9 @@ def test_internal_links_of_the_document_are_found_and_removed_and_public_ones_ke
             "license": {"name": "MIT", "url": "http://10.0.0.5/license"},
         },
         externalDocs={"description": "Runbooks", "url": "https://wiki.acme.internal/inventory"},
+        components={
+            "links": {"Local": {"operationId": "a"}},
+        },
         tags=[{"name": "stock", "externalDocs": {"url": "https://docs.acme.io/stock"}}],
     )
     result = redact_checked(doc)
@@ -337,6 +356,7 @@ def test_internal_links_of_the_document_are_found_and_removed_and_public_ones_ke
         "/info/license/url",
         "/externalDocs/url",
         "/paths/~1a/get/externalDocs/url",
+        "/paths/~1a/get/responses/200/links/Remote/operationRef",
     }
     out = result.data
     assert out["info"] == {
@@ -346,4 +366,5 @@ def test_internal_links_of_the_document_are_found_and_removed_and_public_ones_ke
         "license": {"name": "MIT"},
     }
     assert "externalDocs" not in out and "externalDocs" not in out["paths"]["/a"]["get"]
+    assert out["paths"]["/a"]["get"]["responses"]["200"]["links"] == {"Same": {"operationId": "a"}}
     assert out["tags"] == [{"name": "stock", "externalDocs": {"url": "https://docs.acme.io/stock"}}]
