@@ -304,19 +304,43 @@ def check_documents_credential_url(node: Any, doc: Any, options: Mapping[str, An
 
 
 def _documented_values(node: Any, doc: Any, path: Path) -> Iterator[str]:
-    schema, _ = _deref(doc, node)
+    return _strings([value for _, value in documented_values(node, doc, path)])
+
+
+def documented_values(node: Any, doc: Any, path: Path) -> Iterator[tuple[Path | None, Any]]:
+    """The values a schema property at `path` is documented with, each with where it is: its own `example`,
+    `default` and `examples` (and those of its `anyOf`/`oneOf` branches), and its member of the examples of the
+    schema holding it (`.../S/example/p`, `.../S/examples/0/p`). A value in a schema the property only points at
+    (`$ref`) has no place of its own here: None."""
+    schema, referenced = _deref(doc, node)
     if isinstance(schema, dict):
-        for branch in [schema, *_alternatives(schema)]:
-            yield from _strings([branch.get("example"), branch.get("default"), branch.get("examples")])
+        base = None if referenced else path
+        branches = [(base, schema)]
+        for key in ("anyOf", "oneOf"):
+            listed = schema.get(key)
+            for i, branch in enumerate(listed if isinstance(listed, list) else ()):
+                if isinstance(branch, dict):
+                    branches.append((None if base is None else (*base, key, i), branch))
+        for at, branch in branches:
+            for key in ("example", "default"):
+                if key in branch:
+                    yield (None if at is None else (*at, key)), branch[key]
+            examples = branch.get("examples")
+            for i, item in enumerate(examples if isinstance(examples, list) else ()):
+                yield (None if at is None else (*at, "examples", i)), item
     if len(path) < 2 or path[-2] != "properties":
         return
     holder = _schema_holding(doc, path)
     if holder is None:
         return
-    name = path[-1]
-    examples = holder.get("examples")
-    objects = [*(examples if isinstance(examples, list) else ()), holder.get("example")]
-    yield from _strings([obj.get(name) for obj in objects if isinstance(obj, dict)])
+    holder_path, name = path[:-2], path[-1]
+    single = holder.get("example")
+    if isinstance(single, dict) and name in single:
+        yield (*holder_path, "example", name), single[name]
+    many = holder.get("examples")
+    for i, item in enumerate(many if isinstance(many, list) else ()):
+        if isinstance(item, dict) and name in item:
+            yield (*holder_path, "examples", i, name), item[name]
 
 
 def _strings(values: list[Any]) -> Iterator[str]:

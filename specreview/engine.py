@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specreview.checks import descriptions, run_check
+from specreview.checks import descriptions, documented_values, run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
 from specreview.document.model import Document
@@ -135,7 +135,7 @@ class Review:
         from specreview.detectors import is_placeholder
 
         dummies = target.options.get("dummy_ids", ())
-        for path, value in _documented_values(self.doc, raw.path):
+        for path, value in _located_values(self.doc, raw.path):
             text = str(value)
             if spec.looks.search(text) and not is_placeholder(text) and text not in dummies:
                 yield self._finding(target, path, name=raw.name, kind=spec.kind, value=value, spans=(text,))
@@ -486,31 +486,14 @@ def _run_checks(match: Match, cand: Candidate, doc: Any, rule: Rule) -> str | No
     return None
 
 
-def _documented_values(doc: Any, path: Path) -> Iterator[tuple[Path, str | int]]:
-    """The values a schema property at `path` is documented with, and where: its own `example`, `examples` and
-    `default`, and its member of the examples of the schema holding it (`.../S/example/p`, `.../S/examples/0/p`)."""
+def _located_values(doc: Any, path: Path) -> Iterator[tuple[Path, str | int]]:
+    """The documented values of the property at `path` that have a place of their own and are a string or a number
+    (checks.documented_values says which)."""
     node: Any = doc
     for token in path:
         node = node[token]
-    found: list[tuple[Path, Any]] = []
-    if isinstance(node, dict):
-        found += [((*path, key), node[key]) for key in ("example", "default") if key in node]
-        if isinstance(node.get("examples"), list):
-            found += [((*path, "examples", i), item) for i, item in enumerate(node["examples"])]
-    if len(path) >= 2 and path[-2] == "properties":
-        holder_path, name = path[:-2], path[-1]
-        holder: Any = doc
-        for token in holder_path:
-            holder = holder[token]
-        single = holder.get("example") if isinstance(holder, dict) else None
-        if isinstance(single, dict) and name in single:
-            found.append(((*holder_path, "example", name), single[name]))
-        many = holder.get("examples") if isinstance(holder, dict) else None
-        for i, item in enumerate(many if isinstance(many, list) else ()):
-            if isinstance(item, dict) and name in item:
-                found.append(((*holder_path, "examples", i, name), item[name]))
-    for at, value in found:
-        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+    for at, value in documented_values(node, doc, path):
+        if at is not None and (isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))):
             yield at, value
 
 
