@@ -6,12 +6,14 @@ import sys
 
 from specreview.cli import baseline, check, diff, probe, redact, review, rules  # noqa: F401 - importing registers the commands
 from specreview.cli.app import ExitCode, app
+from specreview.lifetime import end_without_teardown, exit_process
 
 __all__ = ["ExitCode", "app", "main"]
 
 
 def main() -> None:
-    sys.exit(run(sys.argv[1:]))
+    end_without_teardown()
+    exit_process(run(sys.argv[1:]))
 
 
 def run(args: list[str]) -> int:
