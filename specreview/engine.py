@@ -1,7 +1,8 @@
 """Run a rule set over one document: select, filter by flow, match, and emit masked findings.
 
-The document is walked once to index the keys rules select on (selectors.KeyIndex) and once, over schemas
-only, to learn data flows (flow.py). Every rule then reads those indexes; no rule walks the document itself.
+The document is walked once to index the keys rules select on (document/key_index.py: a JSON document comes
+with its index from loading) and once, over schemas only, to learn data flows (flow.py). Every rule then reads
+those indexes; no rule walks the document itself.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from typing import Any, Literal
 from specreview.checks import descriptions, documented_values, run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
+from specreview.document.key_index import KeyIndex, index_keys
 from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer
 from specreview.findings import Finding, Severity, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.gc_pause import gc_paused
+from specreview.lifetime import hold_until_exit
 from specreview.ruleset.model import Match, Rule, WordPattern
-from specreview.selectors import INDEX_KEYS, TEXT_KEYS, Candidate, KeyIndex, Selector, evaluate
+from specreview.selectors import TEXT_KEYS, Candidate, Selector, evaluate
 from specreview.words import name_words, split_words
 
 IGNORE_KEY = "x-specreview-ignore"
@@ -80,7 +83,8 @@ class Review:
         self.allow = allow or Allowances()
         self.doc = document.data
         self.flows: FlowMap = analyse_flows(self.doc)
-        self.index = KeyIndex(self.doc, INDEX_KEYS)
+        loaded = document.key_index
+        self.index: KeyIndex = loaded if loaded is not None else index_keys(self.doc)
         self.own_contact = _own_contact(self.doc)
         self._selected: dict[str, list[Candidate]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
@@ -613,4 +617,7 @@ def review_document(
     document: Document, rules: Iterable[Rule], allow: Allowances | None = None, *, locate: Locate = "all"
 ) -> list[RawFinding]:
     with gc_paused():  # the review allocates hundreds of thousands of long-lived tuples and no garbage
-        return Review(document, allow).run(rules, locate=locate)
+        review = Review(document, allow)
+        found = review.run(rules, locate=locate)
+    hold_until_exit(document, review)
+    return found

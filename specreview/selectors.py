@@ -1,9 +1,9 @@
 """Selecting the nodes a rule looks at: JSONPath expressions (jsonpath-ng dialect) and `#Alias` node sets.
 
 Every expression is parsed by jsonpath-ng when the rule loads, so a typo fails before any document is read.
-Common shapes (`$.a.b`, `[*]`, `..name`) are then evaluated directly over a key index built in one walk of the
-document; anything else falls back to jsonpath-ng itself. Aliases name OpenAPI-aware node sets that JSONPath
-cannot express exactly (a "schema property" is only a property of something that is a schema), the way
+Common shapes (`$.a.b`, `[*]`, `..name`) are then evaluated directly over the document's key index
+(document/key_index.py); anything else falls back to jsonpath-ng itself. Aliases name OpenAPI-aware node sets
+that JSONPath cannot express exactly (a "schema property" is only a property of something that is a schema), the way
 Spectral rulesets use `#PathItem`-style aliases.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from specreview.document.key_index import EXAMPLE_KEYS, TEXT_KEYS, KeyIndex
 from specreview.document.pointer import Path
 from specreview.flow import METHODS, FlowMap
 
@@ -28,36 +29,6 @@ ALIASES = (
     "#Text",
     "#ServerUrl",
 )
-
-# Keys whose values are example data, and keys whose values are prose.
-EXAMPLE_KEYS = ("example", "examples", "default", "const", "enum")
-TEXT_KEYS = ("description", "summary")
-# A key directly inside one of these maps is a user-chosen name (a property called `example`, a security scheme
-# called `x-auth-secret`), not a keyword or an extension. `responses` is a name map only in `components` and at
-# the top of a Swagger 2.0 document; an operation's `responses` is an extensible object of status codes.
-_NAME_MAPS = frozenset(
-    {
-        "properties",
-        "patternProperties",
-        "dependentSchemas",
-        "schemas",
-        "definitions",
-        "$defs",
-        "securitySchemes",
-        "securityDefinitions",
-        "requestBodies",
-        "headers",
-        "links",
-        "callbacks",
-        "pathItems",
-        "scopes",
-        "mapping",
-        "variables",
-        "encoding",
-        "content",
-    }
-)
-_TOP_NAME_MAPS = frozenset({"responses", "parameters", "examples"})  # only as sections: components.X, Swagger X
 
 
 @dataclass(frozen=True)
@@ -117,39 +88,6 @@ def _to_steps(node: Any) -> tuple[Step, ...] | None:
         field = node.right.fields[0]
         return None if left is None or field == "*" else left + (("desc", field),)
     return None
-
-
-class KeyIndex:
-    """Every occurrence of the keys rules care about, gathered in one iterative walk."""
-
-    def __init__(self, doc: Any, keys: frozenset[str], extensions: bool = True) -> None:
-        self.entries: dict[str, list[tuple[Path, Any]]] = {k: [] for k in keys}
-        self.extensions: list[tuple[Path, Any]] = []
-        entries = self.entries
-        ext = self.extensions
-        # (path, node, whether its keys are names chosen by the author). A path tuple is only built for what
-        # is kept or walked into: most members are scalars, and a large document has hundreds of thousands.
-        stack: list[tuple[Path, Any, bool]] = [((), doc, False)]
-        pop, push = stack.pop, stack.append
-        while stack:
-            path, node, named = pop()
-            if isinstance(node, dict):
-                top = not path or path == ("components",)
-                for key, child in node.items():
-                    if not named:
-                        bucket = entries.get(key)
-                        if bucket is not None:
-                            bucket.append(((*path, key), child))
-                        elif extensions and key[:2] == "x-":
-                            ext.append(((*path, key), child))
-                    if isinstance(child, dict):
-                        push(((*path, key), child, key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS)))
-                    elif isinstance(child, list):
-                        push(((*path, key), child, False))
-            else:
-                for i, child in enumerate(node):
-                    if isinstance(child, (dict, list)):
-                        push(((*path, i), child, False))
 
 
 def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
@@ -391,5 +329,3 @@ _ALIAS_FUNCS = {
     "#Text": _text,
     "#ServerUrl": _server_urls,
 }
-
-INDEX_KEYS = frozenset((*EXAMPLE_KEYS, *TEXT_KEYS, "servers", "externalDocs", "operationRef"))

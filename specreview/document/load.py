@@ -11,7 +11,8 @@ import sys
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from specreview.document.fetch import FetchOptions, display_url, fetch, size_text, url_scheme
-from specreview.document.json_shape import RefHolders, json_shape, key_tokens
+from specreview.document.json_shape import key_tokens
+from specreview.document.key_index import KeyIndex, index_json
 from specreview.document.locate import JsonLocator, YamlLocator
 from specreview.document.model import Document, Format
 from specreview.document.refs import ref_warnings
@@ -68,18 +69,20 @@ def _load_document(
     base = source
     if scheme in ("http", "https"):
         raw, base = fetch(source, options)
-        document, holders = _parse_document(raw, display_url(source))
+        document = _parse_document(raw, display_url(source))
     elif scheme:
         reason = f"unsupported URL scheme {scheme!r}: give an http(s) URL or a file path"
         raise DocumentError(display_url(source), reason)
     elif source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        document, holders = _parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
+        document = _parse_document(_read_capped(stream, "<stdin>", max_bytes), "<stdin>")
     else:
-        document, holders = _parse_document(read_file(source, max_bytes), source, path=source)
+        document = _parse_document(read_file(source, max_bytes), source, path=source)
     if allow_refs:
         _bundle(document, base if scheme else None, allow_refs, options, max_bytes)
-        holders = None  # bundling adds and rewrites `$ref`s: refs.py walks the data again
+    index = document.key_index
+    # The `$ref` holders were found while indexing, unless bundling added and rewrote references since.
+    holders = index.ref_holders if index is not None else None
     document.warnings.extend(ref_warnings(document.data, holders=holders))
     return document
 
@@ -94,6 +97,7 @@ def _bundle(document: Document, url: str | None, allow: RefAllowList, options: F
         document.data, document.source, base=base, allow=allow, fetch_options=options, limits=limits
     )
     if count:
+        document.key_index = None  # the index is of the data as parsed, without what was bundled into it
         document.warnings.append(f"bundled {count} external $ref target{'s' if count != 1 else ''} under /{BUNDLE_KEY}")
 
 
@@ -151,19 +155,19 @@ def decode(raw: bytes, source: str) -> str:
 def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Document:
     """Decode and parse bytes into a Document, checking that it is a supported OpenAPI document."""
     with gc_paused():  # parsing builds millions of objects and no garbage
-        return _parse_document(raw, source, path=path)[0]
+        return _parse_document(raw, source, path=path)
 
 
-def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> tuple[Document, RefHolders | None]:
-    """parse_document, plus the objects holding a `$ref` when parsing a JSON text found them for free (None
-    otherwise), so that load_document's reference check need not walk the document again."""
+def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> Document:
+    """parse_document without pausing the collector. A JSON text's document comes with its key index, built by
+    the walk that checked it (key_index.py)."""
     text = decode(raw, source)
     first = _NON_SPACE.search(text)
     fmt: Format = "json" if first is not None and first.group() in "{[" else "yaml"
     warnings: list[str] = []
-    holders = None
+    index = None
     if fmt == "json":
-        data, holders = _parse_json(text, source, warnings)
+        data, index = _parse_json(text, source, warnings)
         locator: JsonLocator | YamlLocator = JsonLocator(text, has_duplicate_keys=bool(warnings))
     else:
         result = load_yaml(text, source, max_depth=MAX_DEPTH)
@@ -179,7 +183,8 @@ def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> tupl
         raise DocumentError(source, reason, line, column)
     _check_version(data, source, locator)
     document = Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
-    return document, holders
+    document.key_index = index
+    return document
 
 
 def parse_data(raw: bytes, source: str) -> Any:
@@ -197,22 +202,22 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _parse_json(text: str, source: str, warnings: list[str]) -> tuple[Any, RefHolders | None]:
-    """The data, and the objects in it that hold a `$ref` when the fast path found them (None otherwise).
+def _parse_json(text: str, source: str, warnings: list[str]) -> tuple[Any, KeyIndex | None]:
+    """The data, and its key index when the fast path built one (None otherwise).
 
-    Plain `json.loads` is the C fast path; json_shape.py then proves from the data and the text that no key
-    is duplicated and nothing nests too deep. Whatever it cannot prove clean (a duplicate, a string starting
-    with a colon, deep nesting, a parse error) is parsed again by `_parse_json_exact`, which decides: its
-    warnings and errors are exactly what they always were."""
+    Plain `json.loads` is the C fast path; the walk that indexes the data (key_index.py) then proves, with
+    the text, that no key is duplicated and nothing nests too deep (json_shape.py says how). Whatever it
+    cannot prove clean (a duplicate, a string starting with a colon, deep nesting, a parse error) is parsed
+    again by `_parse_json_exact`, which decides: its warnings and errors are exactly what they always were."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):  # JSONDecodeError and "too many digits" are ValueErrors
         pass
     else:
-        shape = json_shape(data, MAX_DEPTH)
-        if shape is not None and shape.members == key_tokens(text):
-            return data, shape.ref_holders
-        del data  # free the first parse before the second
+        index = index_json(data, MAX_DEPTH)
+        if index is not None and index.members == key_tokens(text):
+            return data, index
+        del data, index  # free the first parse before the second
     return _parse_json_exact(text, source, warnings), None
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from specreview.document.key_index import KeyIndex
 
 Format = Literal["json", "yaml"]
 
@@ -32,6 +35,9 @@ class Document:
     path: str | None = None  # filesystem path when loaded from a file
     warnings: list[str] = field(default_factory=list)
     _locator: _Locating | None = field(default=None, repr=False)
+    # The key index built while loading `data` (key_index.py), so a review need not walk it again; None when
+    # there is none. Whatever changes `data` after loading must set it to None.
+    key_index: KeyIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> str:

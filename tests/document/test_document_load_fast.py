@@ -1,7 +1,7 @@
-"""The fast load path: plain `json.loads`, then json_shape.py's counts instead of a duplicate-noting parse
-and a depth walk, and refs.py's cheap check before the walk that builds paths. Each must give exactly what
-the slow path gives: the same data, warnings and errors. Where the fast path cannot prove a document clean
-it hands it to the slow one, so the tests also check which path ran."""
+"""The fast load path: plain `json.loads`, then the counts of the walk that indexes the data (key_index.py)
+instead of a duplicate-noting parse and a depth walk, and refs.py's cheap check before the walk that builds
+paths. Each must give exactly what the slow path gives: the same data, warnings and errors. Where the fast path
+cannot prove a document clean it hands it to the slow one, so the tests also check which path ran."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 
 from specreview.document import load as load_module
 from specreview.document import refs as refs_module
-from specreview.document.json_shape import json_shape, key_tokens
+from specreview.document.json_shape import key_tokens
+from specreview.document.key_index import index_json, index_keys
 from specreview.document.load import MAX_DEPTH, load_document, parse_data, parse_document
 from specreview.document.refs import ref_holders, ref_warnings
 from specreview.errors import DocumentError
@@ -143,13 +144,56 @@ def test_nesting_deeper_than_the_limit_is_still_an_error() -> None:
     assert info.value.reason == f"nesting too deep (more than {MAX_DEPTH} levels)"
 
 
-def test_json_shape() -> None:
+def test_index_json_counts_members_finds_ref_holders_and_limits_depth() -> None:
     data = json.loads('{"a": [{"$ref": "#/b"}, [], {"c": 1, "d": {}}], "$ref": 5}')
-    shape = json_shape(data, 4)
-    assert shape is not None and shape.members == 5
-    assert [id(h) for h in shape.ref_holders] == [id(data), id(data["a"][0])]
-    assert json_shape(data, 3) is None
-    assert json_shape("scalar", 1) == json_shape([], 1)
+    index = index_json(data, 4)
+    assert index is not None and index.members == 5
+    assert sorted(id(h) for h in index.ref_holders) == sorted([id(data), id(data["a"][0])])
+    assert index_json(data, 3) is None
+    scalar, empty = index_json("scalar", 1), index_json([], 1)
+    assert scalar is not None and empty is not None and scalar.members == empty.members == 0
+
+
+def test_a_loaded_json_document_comes_with_the_index_a_review_would_build() -> None:
+    text = (
+        HEAD + ', "servers": [{"url": "https://api.example.com", "x-env": "prod"}],'
+        ' "paths": {"/a": {"get": {"description": "d", "x-internal": true, "responses": {"200": {'
+        '"description": "ok", "content": {"application/json": {"schema": {"properties": {"example": {'
+        '"type": "string", "example": "e"}}}}}}}}}}}'
+    )
+    document = parse_document(text.encode(), "spec")
+    assert document.key_index is not None
+    fresh = index_keys(json.loads(text))
+    assert document.key_index.entries == fresh.entries and document.key_index.extensions == fresh.extensions
+    # A property named `example` is a name, not a keyword; its schema's `example` is one.
+    examples = [path for path, _ in fresh.entries["example"]]
+    assert examples == [
+        (
+            "paths",
+            "/a",
+            "get",
+            "responses",
+            "200",
+            "content",
+            "application/json",
+            "schema",
+            "properties",
+            "example",
+            "example",
+        )
+    ]
+    assert sorted(path[-1] for path, _ in fresh.extensions) == ["x-env", "x-internal"]
+
+
+def test_a_yaml_document_has_no_loaded_index_and_int_keys_are_indexed() -> None:
+    document = parse_document(b"openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "spec.yaml")
+    assert document.key_index is None
+    # Documents built in Python may key responses by int status codes.
+    index = index_keys({"paths": {"/a": {"get": {"responses": {200: {"description": "ok", "x-a": 1}}}}}})
+    assert [path for path, _ in index.entries["description"]] == [
+        ("paths", "/a", "get", "responses", 200, "description")
+    ]
+    assert [path for path, _ in index.extensions] == [("paths", "/a", "get", "responses", 200, "x-a")]
 
 
 @pytest.mark.parametrize(
@@ -243,10 +287,11 @@ def test_fast_parse_is_the_exact_parse(text: str) -> None:
     expected_warnings: list[str] = []
     expected = load_module._parse_json_exact(text, "spec", expected_warnings)
     warnings: list[str] = []
-    data, holders = load_module._parse_json(text, "spec", warnings)
+    data, index = load_module._parse_json(text, "spec", warnings)
     assert json.dumps(data) == json.dumps(expected) and warnings == expected_warnings
-    if holders is not None:  # the fast path ran: its holders are the ones a fresh walk finds
-        assert sorted(map(id, holders)) == sorted(map(id, ref_holders(data)))
+    if index is not None:  # the fast path ran: its holders are the ones a fresh walk finds, its index a fresh one
+        assert sorted(map(id, index.ref_holders)) == sorted(map(id, ref_holders(data)))
+        assert index.entries == index_keys(data).entries
 
 
 _REFS = st.sampled_from(["#/s/A", "#/s/B", "#/s/C", "#/s/Gone", "#/s", "#", "#%2Fs%2FA", "#anchor", "x.json", 3])
@@ -267,4 +312,6 @@ def test_cheap_ref_check_agrees_with_the_detailed_walk(schemas: dict[str, Any]) 
     data = {"openapi": "3.1.0", "s": schemas}
     assert ref_warnings(data) == detailed_warnings(data)
     parsed = json.loads(json.dumps(data))
-    assert ref_warnings(parsed, holders=json_shape(parsed, MAX_DEPTH).ref_holders) == detailed_warnings(parsed)
+    index = index_json(parsed, MAX_DEPTH)
+    assert index is not None
+    assert ref_warnings(parsed, holders=index.ref_holders) == detailed_warnings(parsed)
