@@ -7,11 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_run import clean_env, command, run
+from cli_run import clean_env, command
 
 from specreview import lifetime
 
 SAMPLE = str(Path(__file__).resolve().parents[2] / "samples" / "userauth.openapi.json")
+
+
+def buffered_env() -> dict[str, str]:
+    """As a user's shell runs it: output to a pipe is block-buffered unless PYTHONUNBUFFERED says otherwise."""
+    return {k: v for k, v in clean_env().items() if k != "PYTHONUNBUFFERED"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command(), *args], capture_output=True, text=True, timeout=120, env=buffered_env(), stdin=subprocess.DEVNULL
+    )
 
 
 def test_a_report_larger_than_a_pipe_buffer_arrives_whole_and_the_exit_code_is_kept(tmp_path: Path) -> None:
@@ -33,7 +44,7 @@ def test_a_report_written_to_standard_output_and_a_file_both_arrive(tmp_path: Pa
         [*command(), "check", SAMPLE, "-o", f"sarif:{out}", "--format", "markdown"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=clean_env(),
+        env=buffered_env(),
         stdin=subprocess.DEVNULL,
     ) as process:
         stdout, _ = process.communicate(timeout=120)
@@ -54,9 +65,9 @@ def test_holding_is_a_no_op_unless_the_console_script_asked_for_it(monkeypatch) 
     assert lifetime._held == [second]  # a worker reviewing many documents holds one at a time
 
 
-def test_exit_process_flushes_what_was_buffered(tmp_path: Path) -> None:
-    script = (
-        "import sys\nfrom specreview.lifetime import exit_process\nsys.stdout.write('x' * 100000)\nexit_process(3)\n"
+def test_exit_process_flushes_what_was_buffered() -> None:
+    script = "from specreview.lifetime import exit_process\nprint('x' * 99999)\nexit_process(3)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=buffered_env()
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 3 and done.stdout == "x" * 100000
+    assert done.returncode == 3 and done.stdout == "x" * 99999 + "\n"
