@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specreview.regex_literals import literal_filter
+from specreview.string_scan import StringScan, whole_pattern
 from specreview.words import name_words, split_words
 
 
@@ -40,12 +41,88 @@ DETECTORS: dict[str, Detector] = {}
 FIELD_DETECTORS = frozenset({"secret-field-value", "phone", "card-number", "card-security-code", "government-id"})
 
 
-def detector(name: str) -> Callable[[Detector], Detector]:
+@dataclass(frozen=True)
+class Gate:
+    """What a string must have for a detector to find anything in it: a cheap necessary condition, checked for all
+    of a document's strings at once (string_scan.py), so that a detector runs only on the few that may hold
+    something.
+
+    A detector can hit a string only if the string contains one of `literals`, or its casefold one of
+    `folded_literals`, or `pattern` matches in it, or `folded_pattern` in its casefold, or `whole` matches all of
+    it, or (for a value that is not prose) the name of its field passes `field`. A part left out admits nothing."""
+
+    literals: frozenset[str] = frozenset()
+    folded_literals: frozenset[str] = frozenset()
+    pattern: str = ""
+    folded_pattern: str = ""
+    whole: str = ""
+    field: Callable[[str], bool] | None = None
+
+
+GateFactory = Callable[[Mapping[str, Any]], Gate]
+# How to gate each detector, from the rule's options. A detector without one is run on every string.
+GATES: dict[str, GateFactory] = {}
+
+
+def detector(name: str, gate: GateFactory | None = None) -> Callable[[Detector], Detector]:
     def register(func: Detector) -> Detector:
         DETECTORS[name] = func
+        if gate is not None:
+            GATES[name] = gate
         return func
 
     return register
+
+
+class RuleGate:
+    """The gates of a rule's detectors together: a string passes when any detector's gate lets it through."""
+
+    def __init__(self, gates: list[Gate]) -> None:
+        self.literals = frozenset().union(*(g.literals for g in gates))
+        self.folded_literals = frozenset().union(*(g.folded_literals for g in gates))
+        self.pattern = _union(g.pattern for g in gates)
+        self.folded_pattern = _union(g.folded_pattern for g in gates)
+        wholes = _union(g.whole for g in gates)
+        self.whole = whole_pattern(wholes.pattern) if wholes is not None else None
+        self._fields = [g.field for g in gates if g.field is not None]
+        self._field_verdicts: dict[str, bool] = {}  # a document repeats its field names
+
+    def admitted(self, scan: StringScan) -> set[int]:
+        """The indexes of the strings of `scan` that some detector may hit whatever their field."""
+        return scan.matching(
+            literals=self.literals,
+            folded_literals=self.folded_literals,
+            pattern=self.pattern,
+            folded_pattern=self.folded_pattern,
+            whole=self.whole,
+        )
+
+    def admits_field(self, field: str) -> bool:
+        """Whether a literal value in a field of this name may be hit for its field alone."""
+        if not field or not self._fields:
+            return False
+        verdict = self._field_verdicts.get(field)
+        if verdict is None:
+            verdict = self._field_verdicts[field] = any(check(field) for check in self._fields)
+        return verdict
+
+
+def rule_gate(detect: tuple[str, ...], options: Mapping[str, Any]) -> RuleGate | None:
+    """The gate of a rule that runs `detect`; None when one of them has no gate (every string is judged)."""
+    if not detect or any(name not in GATES for name in detect):
+        return None
+    return RuleGate([GATES[name](options) for name in detect])
+
+
+def _union(patterns: Iterator[str]) -> re.Pattern[str] | None:
+    parts = [f"(?:{p})" for p in dict.fromkeys(patterns) if p]
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _fixed(**parts: Any) -> GateFactory:
+    """A gate that does not depend on the rule's options."""
+    gate = Gate(**parts)
+    return lambda _options: gate
 
 
 # --------------------------------------------------------------------------- placeholders
@@ -120,7 +197,19 @@ def is_placeholder(value: str) -> bool:
 # --------------------------------------------------------------------------- credentials
 
 
-@detector("pattern")
+def _pattern_gate(options: Mapping[str, Any]) -> Gate:
+    """The patterns' fixed markers (regex_literals.py); no gate when one pattern has none."""
+    prefilter = options.get("_prefilter")
+    if prefilter is None or None in prefilter.gates:
+        return Gate(pattern=r"[\s\S]")  # any string at all (the empty one holds no credential)
+    gates = [gate for gate in prefilter.gates if gate is not None]
+    return Gate(
+        literals=frozenset(s for literals, folded in gates if not folded for s in literals),
+        folded_literals=frozenset(s for literals, folded in gates if folded for s in literals),
+    )
+
+
+@detector("pattern", gate=_pattern_gate)
 def detect_patterns(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Credential formats from the rule's `options.patterns` (compiled by the rule loader)."""
     # A pattern runs only on a string that holds one of its fixed markers (`AKIA`, `eyJ`, `://`, `password`):
@@ -168,7 +257,26 @@ _PLAIN_URL = re.compile(r"^https?://[^\s:@/?#]+(?:/[^\s?#@]*)?(?:\?[\w.-]{0,12})
 _RESOURCE_PATH = re.compile(r"(?:/[\w.~%@-]+){3,}/?")
 
 
-@detector("secret-field-value")
+def _secret_head(words: tuple[str, ...], options: Mapping[str, Any]) -> bool:
+    """Whether a field with these name words can hold a secret by the options' words: its last word names one,
+    alone or with a qualifier, and no word rules it out."""
+    if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):
+        return False
+    head = words[-1]
+    return (
+        head in options.get("strong", ())
+        or head in options.get("qualified", {})
+        or head in options.get("weak", ())
+        or head in options.get("value_shapes", {})
+        or head in options.get("key_words", ())
+    )
+
+
+def _secret_field_gate(options: Mapping[str, Any]) -> Gate:
+    return Gate(field=lambda field: _secret_head(name_words(field), options))
+
+
+@detector("secret-field-value", gate=_secret_field_gate)
 def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Any non-placeholder value of a field whose name says it holds a password, secret, token or key.
 
@@ -181,7 +289,7 @@ def detect_secret_field_value(value: str, ctx: ValueContext, options: Mapping[st
     if _PLAIN_URL.match(value) and not any(_looks_random(part) for part in value.split("/")[3:]):
         return  # GitHub's `secret` emoji is an image URL; a webhook URL's token segment is still a secret
     words = name_words(ctx.field)
-    if not words or words[-1] in options.get("not_head", ()) or set(words) & set(options.get("never", ())):
+    if not _secret_head(words, options):
         return
     head = words[-1]
     qualifiers = options.get("qualified", {}).get(head)
@@ -222,7 +330,7 @@ _FILE_EXTENSIONS = frozenset(
 )
 
 
-@detector("email")
+@detector("email", gate=_fixed(literals=frozenset("@")))
 def detect_email(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """E-mail addresses at a real-looking domain; reserved domains and role mailboxes are fine."""
     if "@" not in value:
@@ -266,7 +374,8 @@ def _real_phone(written: str) -> bool:
     return not _is_fictional_phone(digits)
 
 
-@detector("phone")
+# In prose a phone number starts with `+` and a digit; a literal value is one as a whole.
+@detector("phone", gate=_fixed(pattern=r"\+\d", whole=r"\s*\+?[\d\s().-]{7,22}\s*"))
 def detect_phone(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Phone numbers outside the fictional ranges: in phone-named fields, written with a leading `+`, or in
     international form inside prose."""
@@ -348,7 +457,7 @@ def _real_cards(value: str, test_cards: frozenset[str], card_field: bool = False
             yield span
 
 
-@detector("card-number")
+@detector("card-number", gate=_fixed(pattern=r"\d{4}"))
 def detect_card(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Luhn-valid card numbers that are not processor test cards."""
     if not _FOUR_DIGITS.search(value):
@@ -358,7 +467,7 @@ def detect_card(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> It
         yield Hit("card number", span)
 
 
-@detector("card-security-code")
+@detector("card-security-code", gate=_fixed(whole=r"\s*\d{3,4}\s*"))
 def detect_cvc(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """A CVC next to a real card number in the same example (a test card's dummy CVC is fine)."""
     if not re.fullmatch(r"\d{3,4}", value.strip()) or not set(split_words(ctx.field)) & {"cvc", "cvv", "csc", "cvv2"}:
@@ -373,7 +482,20 @@ def detect_cvc(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Ite
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)(\d{3})-(?!00)(\d{2})-(?!0000)(\d{4})(?!-?\d)")
 
 
-@detector("government-id")
+def _id_field(words: tuple[str, ...], options: Mapping[str, Any]) -> bool:
+    """Whether a field with these words holds an id number: it has all the words of one of `id_fields` and none
+    of `not_id_words` (`ssn_last4`, `passport_country`, `tax_id_type` are about the number, not the number)."""
+    if not words or set(words) & set(options.get("not_id_words", ())):
+        return False
+    combos = options.get("id_fields", ())
+    return any(combo in words if isinstance(combo, str) else all(w in words for w in combo) for combo in combos)
+
+
+def _government_id_gate(options: Mapping[str, Any]) -> Gate:
+    return Gate(pattern=r"\d{3}-\d{2}-\d{4}", field=lambda field: _id_field(split_words(field), options))
+
+
+@detector("government-id", gate=_government_id_gate)
 def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """US SSNs in their written form anywhere; other id numbers when the field says what they are."""
     dummies = options.get("dummy_ids", ())
@@ -381,18 +503,14 @@ def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, An
         if match.group(0) not in dummies:
             yield Hit("social security number", match.group(0))
     words = split_words(ctx.field)
-    if ctx.in_text or not words or is_placeholder(value) or value in dummies:
+    if ctx.in_text or is_placeholder(value) or value in dummies or not _id_field(words, options):
         return
-    if set(words) & set(options.get("not_id_words", ())):
-        return  # `ssn_last4`, `passport_country`, `tax_id_type`: about the number, not the number
     # `JT 48 21 93 B`, `529.982.247-25`: grouped, so the digits are counted; a URL or prose is not an id number.
     digits = sum(c.isdigit() for c in value)
     if digits < 4 or sum(c.isalnum() for c in value) < 6 or len(value) > 32 or "/" in value:
         return  # `0108` is the last digits of one, not an id number
-    combos = options.get("id_fields", ())
-    if any(combo in words if isinstance(combo, str) else all(w in words for w in combo) for combo in combos):
-        if not _SSN.search(value):
-            yield Hit("government id number", value)
+    if not _SSN.search(value):
+        yield Hit("government id number", value)
 
 
 # --------------------------------------------------------------------------- hosts
@@ -457,7 +575,23 @@ def is_internal_host(host: str, options: Mapping[str, Any]) -> bool:
     return False
 
 
-@detector("internal-host")
+def _internal_host_gate(options: Mapping[str, Any]) -> Gate:
+    """An internal host is an address (dotted digits, or an IPv6 run of colons) or a name holding one of the
+    options' internal suffixes or labels, in any case: is_internal_host lowercases the name, and what a lowercase
+    name holds its casefold holds too."""
+    words = {
+        *options.get("internal_suffixes", ()),
+        *options.get("internal_labels", ()),
+        *options.get("internal_label_prefixes", ()),
+        *options.get("internal_label_suffixes", ()),
+    }
+    return Gate(
+        folded_literals=frozenset(str(word).casefold() for word in words),
+        folded_pattern=r"\d\.\d{1,3}\.\d|:[0-9a-f]{0,4}:",
+    )
+
+
+@detector("internal-host", gate=_internal_host_gate)
 def detect_internal_host(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     if "." not in value and ":" not in value:
         return

@@ -8,6 +8,7 @@ those indexes; no rule walks the document itself.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,16 +16,18 @@ from typing import Any, Literal
 
 from specreview.checks import descriptions, documented_values, run_check
 from specreview.config import Allowances
-from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext
+from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext, rule_gate
 from specreview.document.key_index import KeyIndex, index_keys
 from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer
 from specreview.findings import Finding, Severity, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
+from specreview.forked import Forked, can_fork
 from specreview.gc_pause import gc_paused
 from specreview.lifetime import hold_until_exit
 from specreview.ruleset.model import Match, Rule, WordPattern
-from specreview.selectors import TEXT_KEYS, Candidate, Selector, evaluate
+from specreview.selectors import DISJOINT_ALIASES, TEXT_KEYS, Candidate, Selector, evaluate
+from specreview.string_scan import StringScan
 from specreview.words import name_words, split_words
 
 IGNORE_KEY = "x-specreview-ignore"
@@ -36,6 +39,11 @@ Group = tuple[str, str | None, bool, list[Leaf]]
 Places = dict[tuple[str, str | None, bool], list[Leaf]]  # groups being built: (text, field, prose) -> leaves
 _CVC_SHAPE = re.compile(r"\d{3,4}")
 Locate = Literal["all", "no-info", "none"]  # which findings get a source position
+# Rules that judge strings (on: value, text) rather than names or nodes: the part of a review a forked child takes.
+_VALUE_MATCHES = ("value", "text")
+# A document this long (in characters of source text) is reviewed in two processes when the caller allows it:
+# below, the fork costs about what it saves.
+SPLIT_MIN_CHARS = 512 * 1024
 # Keys that hold example data or wrap it; walking up from a value past these finds the field it belongs to.
 _VALUE_KEYWORDS = frozenset(
     {
@@ -82,19 +90,24 @@ class Review:
         self.document = document
         self.allow = allow or Allowances()
         self.doc = document.data
-        self.flows: FlowMap = analyse_flows(self.doc)
         loaded = document.key_index
         self.index: KeyIndex = loaded if loaded is not None else index_keys(self.doc)
         self.own_contact = _own_contact(self.doc)
         self._selected: dict[str, list[Candidate]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
-        self._groups: dict[Any, list[Group]] = {}  # by selector, or by selection for a flow filter
+        # Groups, and a scan of their texts, by selector, or by selection for a flow filter.
+        self._groups: dict[Any, tuple[list[Group], StringScan]] = {}
         # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
         # mostly the same strings: it reuses them unless something they depend on differs.
         same = judged is not None and judged.allow == self.allow and judged.own_contact == self.own_contact
         self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = judged.memo if same else {}
         # Most documents carry no suppression at all; then no finding needs the walk up its path.
         self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
+
+    @functools.cached_property
+    def flows(self) -> FlowMap:
+        """Worked out when a rule first needs it: in a split review, after the fork, by the side that does."""
+        return analyse_flows(self.doc)
 
     def has_extension_set(self, names: Iterable[str]) -> bool | None:
         """Whether some object holds one of the extensions `names` set to true, from the index built anyway
@@ -108,17 +121,32 @@ class Review:
         """What a later review of a derived document may reuse, without keeping this review's indexes alive."""
         return Verdicts(self.allow, self.own_contact, self._memo)
 
-    def run(self, rules: Iterable[Rule], *, locate: Locate = "all") -> list[RawFinding]:
+    def run(self, rules: Iterable[Rule], *, locate: Locate = "all", fork: bool = False) -> list[RawFinding]:
         """The findings of the enabled rules. Which get a source position: `all`; `no-info` for reports that
         only count info findings (the default text report: on a large document they are most of the findings,
-        and positions are the costly part of a finding); `none` when no position is shown (redaction)."""
-        found: dict[tuple[str, str], RawFinding] = {}
+        and positions are the costly part of a finding); `none` when no position is shown (redaction).
+
+        `fork`: the value rules run in a forked child on another core (forked.py) while this process runs the
+        others (review_document decides when)."""
         enabled = {rule.id: rule for rule in rules if rule.enabled}
-        for rule in enabled.values():
-            for raw in self._run_rule(rule):
-                key = (rule.id, raw.finding.pointer)
-                if key not in found and not self._suppressed(raw.path, rule) and not self._allowed(raw):
-                    found[key] = raw
+        ordered = list(enabled.values())
+        remote = [rule for rule in ordered if rule.match.on in _VALUE_MATCHES] if fork else []
+        local = [rule for rule in ordered if rule not in remote]
+        by_rule: dict[str, list[RawFinding]] = {}
+        located: list[RawFinding] = []  # found and located by the child
+        if remote and local:
+            with Forked(lambda: self._located(_flat(self._findings(remote)), locate)) as child:
+                by_rule.update(self._findings(local))
+                delivered = child.result()
+            if delivered is None:  # the child could not deliver: its work is done here
+                by_rule.update(self._findings(remote))
+            else:
+                located = delivered
+        else:
+            by_rule.update(self._findings(ordered))
+        for raw in located:
+            by_rule.setdefault(raw.finding.rule, []).append(raw)
+        found = {(raw.finding.rule, raw.finding.pointer): raw for rule in ordered for raw in by_rule.get(rule.id, ())}
         for raw in list(found.values()):
             rule = enabled[raw.finding.rule]
             for derived in self._example_values(rule, raw, enabled):
@@ -126,7 +154,24 @@ class Review:
                 target = enabled[derived.finding.rule]
                 if key not in found and not self._suppressed(derived.path, target) and not self._allowed(derived):
                     found[key] = derived
-        return self._located(list(found.values()), locate)
+        done = {id(raw) for raw in located}
+        pending = self._located([raw for raw in found.values() if id(raw) not in done], locate)
+        positioned = iter(pending)
+        return [raw if id(raw) in done else next(positioned) for raw in found.values()]
+
+    def _findings(self, rules: list[Rule]) -> dict[str, list[RawFinding]]:
+        """Each rule's findings, one per pointer, without those suppressed in the document or allowed by the
+        configuration."""
+        by_rule: dict[str, list[RawFinding]] = {}
+        for rule in rules:
+            seen: set[str] = set()
+            kept = by_rule[rule.id] = []
+            for raw in self._run_rule(rule):
+                pointer = raw.finding.pointer
+                if pointer not in seen and not self._suppressed(raw.path, rule) and not self._allowed(raw):
+                    seen.add(pointer)
+                    kept.append(raw)
+        return by_rule
 
     def _example_values(self, rule: Rule, raw: RawFinding, enabled: dict[str, Rule]) -> Iterator[RawFinding]:
         """The documented values of a property `rule` flagged, as findings of the rule its `example_values`
@@ -145,8 +190,8 @@ class Review:
                 yield self._finding(target, path, name=raw.name, kind=spec.kind, value=value, spans=(text,))
 
     def _located(self, raws: list[RawFinding], locate: Locate) -> list[RawFinding]:
-        """Source positions for all findings at once: locating a JSON text is a scan, so it is done in one
-        batch rather than once per finding."""
+        """The findings with their source positions, in the same order. All at once: locating in a JSON text
+        is a scan, so it is done in one batch rather than once per finding."""
         if locate == "none":
             return raws
         wanted = [raw.path for raw in raws if locate == "all" or raw.finding.severity != Severity.INFO]
@@ -168,14 +213,13 @@ class Review:
         if self.own_contact:
             options["_own_emails"] = self.own_contact
         if rule.match.on in ("value", "text"):
-            for raw in self._match_values(rule, self._value_groups(rule), options):
+            for raw in self._match_values(rule, self._value_blocks(rule), options):
                 if not self._issued_exempt(rule, raw):
                     yield raw
             return
-        for cand in self._selection(rule):
-            for raw in self._match(rule, cand, options):
-                if not self._issued_exempt(rule, raw):
-                    yield raw
+        for raw in self._match_nodes(rule, self._selection(rule)):
+            if not self._issued_exempt(rule, raw):
+                yield raw
 
     def _issued_exempt(self, rule: Rule, raw: RawFinding) -> bool:
         """Whether `where.not_issued` lets the finding go: its schema is returned only by the POST that issues
@@ -191,43 +235,70 @@ class Review:
         key = (tuple(s.source for s in rule.selectors), rule.where.flow)
         cached = self._selections.get(key)
         if cached is None:
-            if len(rule.selectors) == 1 and rule.selectors[0].alias is not None:
-                # An alias never selects a node twice; only several selectors, or JSONPath, can.
-                cands = self._candidates(rule.selectors[0])
-                cached = [c for c in cands if self._flow_ok(rule, c)] if rule.where.flow else list(cands)
+            aliases = {selector.alias for selector in rule.selectors}
+            if len(rule.selectors) == 1 and None not in aliases or aliases <= DISJOINT_ALIASES:
+                # An alias never selects a node twice, nor do aliases of different kinds of node together; only
+                # JSONPath, or aliases that overlap, can.
+                cands = [cand for selector in rule.selectors for cand in self._candidates(selector)]
             else:
-                cached = []
+                cands = []
                 seen: set[Path] = set()
                 for selector in rule.selectors:
                     for cand in self._candidates(selector):
                         if cand.path not in seen:
                             seen.add(cand.path)
-                            if not rule.where.flow or self._flow_ok(rule, cand):
-                                cached.append(cand)
-            self._selections[key] = cached
+                            cands.append(cand)
+            cached = self._selections[key] = self._flow_filtered(rule.where.flow, cands)
         return cached
 
-    def _value_groups(self, rule: Rule) -> Iterator[Group]:
+    def _flow_filtered(self, wanted: tuple[str, ...], cands: list[Candidate]) -> list[Candidate]:
+        """The candidates reached by one of the `wanted` flows (all of them when none is wanted)."""
+        if not wanted:
+            return list(cands)
+        flows_of = self.flows.flows.get
+        # A document has a handful of distinct flow sets, and hundreds of thousands of candidates.
+        verdicts: dict[frozenset[str], bool] = {}
+        kept = []
+        for cand in cands:
+            flows = flows_of(cand.path)
+            if flows is None:
+                flows = self._parameter_flows(cand) if isinstance(cand.value, dict) else _NO_FLOWS
+            ok = verdicts.get(flows)
+            if ok is None:
+                ok = verdicts[flows] = any(_flow_matches(f, flows) for f in wanted)
+            if ok:
+                kept.append(cand)
+        return kept
+
+    def _parameter_flows(self, cand: Candidate) -> frozenset[str]:
+        """A parameter's flows (it is no schema node): a request's, but a Swagger 2.0 body goes the way of its
+        schema (a callback's body is sent, not received)."""
+        if "in" not in cand.value:
+            return _NO_FLOWS
+        return self.flows.flows_of((*cand.path, "schema")) if cand.value.get("in") == "body" else _REQUEST
+
+    def _value_blocks(self, rule: Rule) -> list[tuple[list[Group], StringScan]]:
         """A value rule's strings, each distinct (text, field, prose) once with every leaf where it occurs: a
         large document repeats its strings (Graph: 232,000 leaves, 45,000 distinct), and a rule judges one per
         group. The groups of each selector are made once and shared by the rules that use it (`#Text`,
-        `#ExampleValue`); a rule that filters by flow has its own. A node that two selectors both select is in
-        the groups of each; `run` keeps the first finding at each pointer."""
+        `#ExampleValue`), with a StringScan of their texts; a rule that filters by flow has its own. A node that
+        two selectors both select is in the groups of each; `run` keeps the first finding at each pointer."""
         if rule.where.flow:
             key = (tuple(s.source for s in rule.selectors), rule.where.flow)
-            groups = self._groups.get(key)
-            if groups is None:
-                groups = self._groups[key] = self._grouped(self._selection(rule))
-            yield from groups
-            return
+            block = self._groups.get(key)
+            if block is None:
+                block = self._groups[key] = _block(self._grouped(self._selection(rule)))
+            return [block]
+        blocks = []
         for selector in rule.selectors:
-            groups = self._groups.get(selector.source)
-            if groups is None:
+            block = self._groups.get(selector.source)
+            if block is None:
                 cands = self._candidates(selector)
                 if selector.alias is None:  # JSONPath can select a node twice (`$..a..b`); an alias never does
                     cands = _first_per_path(cands)
-                groups = self._groups[selector.source] = self._grouped(cands)
-            yield from groups
+                block = self._groups[selector.source] = _block(self._grouped(cands))
+            blocks.append(block)
+        return blocks
 
     def _grouped(self, cands: list[Candidate]) -> list[Group]:
         """The strings at or below the candidates, grouped by distinct (text, field, prose) in the order each
@@ -247,46 +318,46 @@ class Review:
         """Aliases are shared by several rules: evaluate each once per document."""
         cached = self._selected.get(selector.source)
         if cached is None:
-            cached = self._selected[selector.source] = list(evaluate(selector, self.doc, self.index, self.flows))
+            cached = self._selected[selector.source] = list(
+                evaluate(selector, self.doc, self.index, lambda: self.flows)
+            )
         return cached
-
-    def _flow_ok(self, rule: Rule, cand: Candidate) -> bool:
-        wanted = rule.where.flow
-        if not wanted:
-            return True
-        flows = self.flows.flows_of(cand.path)
-        if not flows and isinstance(cand.value, dict) and "in" in cand.value:  # a parameter
-            # A Swagger 2.0 body goes the way of its schema (a callback's body is sent, not received).
-            body = cand.value.get("in") == "body"
-            flows = self.flows.flows_of((*cand.path, "schema")) if body else _REQUEST
-        return any(_flow_matches(f, flows) for f in wanted)
 
     def _is_issued(self, path: Path) -> bool:
         """Returned on success only by POST operations of `paths` (a webhook's POST sends, it doesn't issue)."""
         return self.flows.issued_only_by_post(path)
 
-    def _match(self, rule: Rule, cand: Candidate, options: dict[str, Any]) -> Iterator[RawFinding]:
-        match = rule.match
+    def _match_nodes(self, rule: Rule, cands: list[Candidate]) -> Iterator[RawFinding]:
+        """The findings of a rule that matches names, path segments or nodes (not values)."""
+        match, doc = rule.match, self.doc
         if match.on == "key":
-            kind = _words_match(match, cand.name)
-            if (
-                kind is not None
-                and _checks_pass(match, cand, self.doc, rule)
-                and not _described_otherwise(rule, cand, self.doc)
-            ):
-                yield self._finding(rule, cand.path, name=cand.name, kind=kind)
+            # A large document repeats its property names (Graph: 41,000 properties, a few thousand names).
+            kinds: dict[str, str | None] = {}
+            for cand in cands:
+                name = cand.name
+                kind = kinds[name] if name in kinds else kinds.setdefault(name, _words_match(match, name))
+                if (
+                    kind is not None
+                    and _checks_pass(match, cand, doc, rule)
+                    and not _described_otherwise(rule, cand, doc)
+                ):
+                    yield self._finding(rule, cand.path, name=name, kind=kind)
         elif match.on == "path":
-            segment = _path_segment_match(match, cand.name)
-            if segment is not None:
-                yield self._finding(rule, cand.path, name=cand.name, kind=segment)
+            for cand in cands:
+                segment = _path_segment_match(match, cand.name)
+                if segment is not None:
+                    yield self._finding(rule, cand.path, name=cand.name, kind=segment)
         elif match.on == "node":
-            reason = _run_checks(match, cand, self.doc, rule)
-            if reason is not None:
-                yield self._finding(rule, cand.path, name=cand.name, kind=reason)
+            for cand in cands:
+                reason = _run_checks(match, cand, doc, rule)
+                if reason is not None:
+                    yield self._finding(rule, cand.path, name=cand.name, kind=reason)
         else:  # value or text: matched for all candidates at once by _match_values
             raise AssertionError(f"{rule.id}: value rules are matched by _match_values")
 
-    def _match_values(self, rule: Rule, groups: Iterable[Group], options: dict[str, Any]) -> Iterator[RawFinding]:
+    def _match_values(
+        self, rule: Rule, blocks: list[tuple[list[Group], StringScan]], options: dict[str, Any]
+    ) -> Iterator[RawFinding]:
         """Every string at or below the selected nodes, each distinct (text, field, prose) judged once."""
         match = rule.match
         on_text = match.on == "text"
@@ -295,26 +366,33 @@ class Review:
         cvc = "card-security-code" in match.detect
         memo: dict[tuple[str, str, bool], tuple[Hit, ...]] = self._memo.setdefault(rule.id, {})
         field_ok: dict[str, bool] = {}
-        for text, leaf_field, text_key, places in groups:
-            in_text = on_text or text_key
-            field = leaf_field if needs_field and not in_text and leaf_field is not None else ""
-            if match.words:
-                ok = field_ok.get(field)
-                if ok is None:
-                    ok = field_ok[field] = _words_match(match, field) is not None
-                if not ok:
+        # Most strings hold nothing the detectors look for: their gates find the few that may, in all the strings
+        # at once, before any detector runs.
+        gate = rule_gate(match.detect, options) if match.regex is None else None
+        for groups, scan in blocks:
+            admitted = gate.admitted(scan) if gate is not None else None
+            for index, (text, leaf_field, text_key, places) in enumerate(groups):
+                in_text = on_text or text_key
+                field = leaf_field if needs_field and not in_text and leaf_field is not None else ""
+                if admitted is not None and index not in admitted and (in_text or not gate.admits_field(field)):
                     continue
-            if cvc and _CVC_SHAPE.fullmatch(text.strip()):
-                for path, _, parent, _, _ in places:  # judged where it is: by the values beside it
-                    siblings = parent if isinstance(parent, dict) else None
-                    hits = self._judge(match, text, field, in_text, siblings, options, memo)
-                    if hits:
-                        yield self._value_finding(rule, path, text, leaf_field, hits)
-                continue
-            hits = self._judge(match, text, field, in_text, None, options, memo)
-            if hits:
-                for leaf in places:
-                    yield self._value_finding(rule, leaf[0], text, leaf_field, hits)
+                if match.words:
+                    ok = field_ok.get(field)
+                    if ok is None:
+                        ok = field_ok[field] = _words_match(match, field) is not None
+                    if not ok:
+                        continue
+                if cvc and _CVC_SHAPE.fullmatch(text.strip()):
+                    for path, _, parent, _, _ in places:  # judged where it is: by the values beside it
+                        siblings = parent if isinstance(parent, dict) else None
+                        hits = self._judge(match, text, field, in_text, siblings, options, memo)
+                        if hits:
+                            yield self._value_finding(rule, path, text, leaf_field, hits)
+                    continue
+                hits = self._judge(match, text, field, in_text, None, options, memo)
+                if hits:
+                    for leaf in places:
+                        yield self._value_finding(rule, leaf[0], text, leaf_field, hits)
 
     def _judge(
         self,
@@ -420,6 +498,7 @@ class Review:
 
 
 _REQUEST = frozenset({"request"})
+_NO_FLOWS: frozenset[str] = frozenset()
 
 
 def _flow_matches(wanted: str, flows: frozenset[str]) -> bool:
@@ -499,6 +578,14 @@ def _located_values(doc: Any, path: Path) -> Iterator[tuple[Path, str | int]]:
     for at, value in documented_values(node, doc, path):
         if at is not None and (isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))):
             yield at, value
+
+
+def _block(groups: list[Group]) -> tuple[list[Group], StringScan]:
+    return groups, StringScan([group[0] for group in groups])
+
+
+def _flat(by_rule: dict[str, list[RawFinding]]) -> list[RawFinding]:
+    return [raw for found in by_rule.values() for raw in found]
 
 
 def _first_per_path(cands: list[Candidate]) -> list[Candidate]:
@@ -603,7 +690,17 @@ _PLACEHOLDER = re.compile(r"\{(name|kind|pointer)\}")
 
 
 def _render(template: str, **values: str) -> str:
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    return _format_string(template).format(**values)
+
+
+@functools.lru_cache(maxsize=256)
+def _format_string(template: str) -> str:
+    """A rule's message as a `str.format` string: its placeholders kept, any other brace escaped. Rendering is
+    then one call in C (a large document has tens of thousands of findings)."""
+    parts = _PLACEHOLDER.split(template)  # text, placeholder name, text, ...
+    return "".join(
+        part.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else f"{{{part}}}" for i, part in enumerate(parts)
+    )
 
 
 def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
@@ -614,10 +711,18 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
 
 
 def review_document(
-    document: Document, rules: Iterable[Rule], allow: Allowances | None = None, *, locate: Locate = "all"
+    document: Document,
+    rules: Iterable[Rule],
+    allow: Allowances | None = None,
+    *,
+    locate: Locate = "all",
+    split: bool = False,
 ) -> list[RawFinding]:
+    """The document's findings. `split`: the caller allows running part of the review in a forked child (the
+    process is its own, with cores to spare); it is done when that is possible and pays."""
+    fork = split and len(document.text) >= SPLIT_MIN_CHARS and can_fork()
     with gc_paused():  # the review allocates hundreds of thousands of long-lived tuples and no garbage
         review = Review(document, allow)
-        found = review.run(rules, locate=locate)
+        found = review.run(rules, locate=locate, fork=fork)
     hold_until_exit(document, review)
     return found

@@ -174,7 +174,6 @@ class _Walker:
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
         self.result = FlowMap()
-        self.seen: set[tuple[Path, str]] = set()
         self.queue: deque[tuple[Path, Any, str, Path]] = deque()
         self._targets: dict[str, tuple[Path, Any] | None] = {}
 
@@ -290,22 +289,22 @@ class _Walker:
                 self.result.referrers[target_owner].add(owner)
 
     def _enqueue(self, path: Path, schema: Any, flow: str, owner: Path) -> None:
+        """Record that `flow` reaches the schema at `path`, and walk it with that flow unless it already was."""
         if schema is True:  # a property any value satisfies (`"password": true`): it goes where its schema goes
             self.result.flows[path] = _with_flow(self.result.flows.get(path, _NO_FLOWS), flow)
             return
-        if isinstance(schema, dict) and (path, flow) not in self.seen:
-            self.seen.add((path, flow))
-            self.queue.append((path, schema, flow, owner))
+        if isinstance(schema, dict):
+            flows = self.result.flows
+            known = flows.get(path, _NO_FLOWS)
+            if flow not in known:  # the flows recorded are those walked: the map is also the walk's seen-set
+                flows[path] = _with_flow(known, flow)
+                self.queue.append((path, schema, flow, owner))
 
     def _drain(self) -> None:
-        flows = self.result.flows
         nodes = self.result.schema_nodes
         while self.queue:
             path, schema, flow, owner = self.queue.popleft()
             nodes[path] = schema
-            known = flows.get(path, _NO_FLOWS)
-            if flow not in known:
-                flows[path] = _with_flow(known, flow)
             for child_path, child, child_flow in _subschemas(path, schema, flow):
                 self._enqueue(child_path, child, child_flow, owner)
             resolved = self._ref_target(schema)

@@ -65,6 +65,7 @@ class Settings:
     rules_dirs: tuple[Path, ...] = ()
     allow_refs: RefAllowList | None = None  # external $ref targets that may be read (none by default)
     locate: Locate = "all"  # "no-info" when no report lists info findings one by one: they are only counted
+    split: bool = False  # a large document may be reviewed in two processes (engine.review_document)
 
 
 # The rules a worker reviews with: set in the parent before the pool starts, so forked workers inherit them.
@@ -107,7 +108,8 @@ def review_job(job: Job, settings: Settings, allow: Allowances, rules: Sequence[
             document.source = job.name  # reports name the target, not a temporary or absolute path
         outcome.warnings = list(document.warnings)
         outcome.document = DocumentInfo(document.source, document.version, document.title)
-        outcome.findings = [raw.finding for raw in review_document(document, rules, allow, locate=settings.locate)]
+        found = review_document(document, rules, allow, locate=settings.locate, split=settings.split)
+        outcome.findings = [raw.finding for raw in found]
     except SpecreviewError as exc:
         outcome.error = str(exc)
         outcome.skipped = job.discovered and _NOT_OPENAPI in outcome.error
@@ -147,11 +149,14 @@ def review_jobs(
     """Review every job and return the outcomes in job order (whatever order they finish in).
 
     Several documents use a process pool of `processes` workers (default: the usable cores); one document,
-    or standard input (which only this process can read), is reviewed here.
+    or standard input (which only this process can read), is reviewed here, and one large document's review
+    may use a second core unless `processes` is 1.
     """
     global _STATE
     workers = min(processes or default_processes(), len(jobs))
     if workers <= 1 or any(job.location == "-" for job in jobs):
+        if len(jobs) == 1 and processes != 1:
+            settings = replace(settings, split=True)
         outcomes = []
         for job in jobs:
             outcomes.append(review_job(job, settings, allow, rules))

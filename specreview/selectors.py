@@ -9,7 +9,7 @@ Spectral rulesets use `#PathItem`-style aliases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,13 @@ from specreview.document.key_index import EXAMPLE_KEYS, TEXT_KEYS, KeyIndex
 from specreview.document.pointer import Path
 from specreview.flow import METHODS, FlowMap
 
+# Aliases that never select the same node: each selects a different kind of object (a schema's property at
+# `.../properties/NAME`, a parameter at `.../parameters/I`, a request body's schema at `.../content/TYPE/schema`, a
+# path item, an operation). Rules that combine them need not check their candidates for repeats.
+DISJOINT_ALIASES = frozenset({"#SchemaProperty", "#Parameter", "#RequestBody", "#PathItem", "#Operation"})
+
+# The document's flow map, worked out on first call: only some aliases need it (engine.Review.flows).
+Flows = Callable[[], FlowMap]
 Step = tuple[str, Any]  # ("child", name) | ("wild", None) | ("index", i) | ("desc", name)
 
 ALIASES = (
@@ -90,7 +97,7 @@ def _to_steps(node: Any) -> tuple[Step, ...] | None:
     return None
 
 
-def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     if selector.alias is not None:
         yield from _ALIAS_FUNCS[selector.alias](doc, index, flows)
     elif selector.steps is not None:
@@ -153,15 +160,15 @@ def _descendants(path: Path, node: Any, key: str) -> Iterator[tuple[Path, Any]]:
 # --------------------------------------------------------------------------- aliases
 
 
-def _schema_properties(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
-    for schema_path, schema in flows.schema_nodes.items():
+def _schema_properties(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+    for schema_path, schema in flows().schema_nodes.items():
         props = schema.get("properties")
         if isinstance(props, dict):
             for name, prop in props.items():
                 yield Candidate((*schema_path, "properties", name), prop, str(name))
 
 
-def _parameters(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _parameters(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     def params_at(path: Path, params: Any) -> Iterator[Candidate]:
         if isinstance(params, list):
             for i, param in enumerate(params):
@@ -184,7 +191,7 @@ def _parameters(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate
     yield from params_at(("parameters",), doc.get("parameters"))
 
 
-def _request_bodies(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _request_bodies(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     """The schema of each media type of each request body, inline or in `components/requestBodies`: the body
     as a whole (`dict[str, Any]`, a bare string), where `#SchemaProperty` sees only an object's properties."""
 
@@ -215,19 +222,19 @@ def _path_items(doc: Any) -> Iterator[tuple[Path, dict[str, Any]]]:
                 yield ("paths", key), item
 
 
-def _path_item_candidates(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _path_item_candidates(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     for path, item in _path_items(doc):
         yield Candidate(path, item, str(path[1]))
 
 
-def _operations(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _operations(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     for path, item in _path_items(doc):
         for method in METHODS:
             if isinstance(item.get(method), dict):
                 yield Candidate((*path, method), item[method], f"{method.upper()} {path[1]}")
 
 
-def _example_values(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _example_values(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     for key in EXAMPLE_KEYS:
         for path, value in index.entries.get(key, ()):
             yield Candidate(path, value, key)
@@ -235,14 +242,14 @@ def _example_values(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candi
         yield Candidate(path, value, str(path[-1]))
 
 
-def _text(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _text(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     for key in TEXT_KEYS:
         for path, value in index.entries.get(key, ()):
             if isinstance(value, str):
                 yield Candidate(path, value, key)
 
 
-def _server_urls(doc: Any, index: KeyIndex, flows: FlowMap) -> Iterator[Candidate]:
+def _server_urls(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     for path, servers in index.entries.get("servers", ()):
         if not isinstance(servers, list):
             continue

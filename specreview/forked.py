@@ -1,0 +1,100 @@
+"""Running part of a computation in a forked child process, on another core, over data already in memory.
+
+A review of one large document has work that splits cleanly by rule, and the document and its indexes are
+already built when it starts: `fork` gives a child all of them at once (copy-on-write), where a process pool
+would have to pickle them over. The child sends back only its result, pickled; it never writes to the
+parent's files or output, and ends with `os._exit` so nothing of the parent's (buffers, atexit handlers) runs
+twice.
+
+Forking is only offered where it is safe and cheap: Linux, more than one usable core, and no other thread in
+the process (a fork copies only the calling thread, so a lock another thread held would stay locked).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """Whether `Forked` may be used here: Linux, two usable cores or more, one thread."""
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores >= 2 and threading.active_count() == 1
+
+
+class Forked(Generic[T]):
+    """`task()` run in a forked child from the moment this is created; `result()` waits for it.
+
+    `result()` returns the task's value, or None when the child could not deliver it (the task raised, the
+    child was killed, the value did not pickle): the caller then does the work itself, so a failure here
+    costs time, never a result. Use as a context manager, so that a child is never left behind when the
+    parent's own work fails."""
+
+    def __init__(self, task: Callable[[], T]) -> None:
+        read_end, write_end = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: run, send, end without touching anything of the parent's
+            os.close(read_end)
+            _serve(task, write_end)
+        os.close(write_end)
+        self._read_end = read_end
+        self._done = False
+
+    def __enter__(self) -> Forked[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._done:  # the parent's work failed before it asked for the result
+            self._reap(kill=True)
+
+    def result(self) -> T | None:
+        chunks = []
+        try:
+            while chunk := os.read(self._read_end, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            ok = self._reap(kill=False)
+        if not ok:
+            return None
+        try:
+            status, value = pickle.loads(b"".join(chunks))
+        except Exception:  # a truncated message: the child died while writing
+            return None
+        return value if status == "ok" else None
+
+    def _reap(self, *, kill: bool) -> bool:
+        """Wait for the child (killing it first if asked); whether it ended normally."""
+        self._done = True
+        os.close(self._read_end)
+        if kill:
+            try:
+                os.kill(self._pid, 9)
+            except ProcessLookupError:
+                pass
+        _, status = os.waitpid(self._pid, 0)
+        return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _serve(task: Callable[[], object], write_end: int) -> None:
+    """In the child: run the task, write its pickled outcome, and end the process."""
+    code = 0
+    try:
+        try:
+            payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # reported as a failure; the parent does the work itself
+            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_end, view) :]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)

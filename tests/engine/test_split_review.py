@@ -1,0 +1,130 @@
+"""A review split over two processes (forked.py) finds exactly what one process finds, in the same order.
+
+The value rules run in a forked child while the parent runs the rest; a child that fails costs time, never a
+finding. Forking is Linux-only here, so these tests are too.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specreview import engine, forked
+from specreview.api import default_rules
+from specreview.document.load import parse_document
+from specreview.engine import SPLIT_MIN_CHARS, review_document
+from specreview.forked import Forked, can_fork
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reviews are only split where fork is safe: Linux")
+
+
+def large_document() -> bytes:
+    """The billing and user samples' paths and schemas, copied under new names until the text passes the size
+    from which a review is split: findings of every kind, many times over."""
+    base = json.loads((ROOT / "samples" / "userauth.openapi.json").read_text(encoding="utf-8"))
+    doc = copy.deepcopy(base)
+    copies = 0
+    while len(json.dumps(doc)) < SPLIT_MIN_CHARS * 1.2:
+        copies += 1
+        text = json.dumps({"paths": base["paths"], "schemas": base["components"]["schemas"]})
+        text = text.replace("#/components/schemas/", f"#/components/schemas/C{copies}")
+        part = json.loads(text)
+        doc["paths"].update({f"/v{copies}{path}": item for path, item in part["paths"].items()})
+        doc["components"]["schemas"].update({f"C{copies}{name}": schema for name, schema in part["schemas"].items()})
+    return json.dumps(doc, indent=1).encode()
+
+
+def summary(found: list[Any]) -> list[tuple[Any, ...]]:
+    return [(r.finding.rule, r.finding.pointer, r.finding.message, r.finding.line, r.finding.column) for r in found]
+
+
+@pytest.fixture(scope="module")
+def document_text() -> bytes:
+    return large_document()
+
+
+@pytest.mark.parametrize("locate", ["all", "no-info", "none"])
+def test_a_split_review_finds_what_one_process_finds(document_text: bytes, locate: Any, monkeypatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # even on a one-core machine
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    rules = default_rules()
+    forks = []
+    monkeypatch.setattr(engine, "Forked", lambda task: forks.append(task) or Forked(task))
+    split = review_document(parse_document(document_text, "big.json"), rules, locate=locate, split=True)
+    assert len(forks) == 1
+    whole = review_document(parse_document(document_text, "big.json"), rules, locate=locate)
+    assert summary(split) == summary(whole)
+    assert {r.finding.category for r in whole} >= {"sensitive-field", "secret-in-example", "weak-input"}
+
+
+def test_a_small_document_is_reviewed_in_one_process(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    monkeypatch.setattr(engine, "Forked", lambda task: pytest.fail("forked for a small document"))
+    text = (ROOT / "samples" / "userauth.openapi.json").read_bytes()
+    assert review_document(parse_document(text, "s.json"), default_rules(), split=True)
+
+
+def test_when_the_child_fails_the_parent_does_its_work(document_text: bytes, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+
+    def failing(task):
+        def crash():
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        return Forked(crash)
+
+    monkeypatch.setattr(engine, "Forked", failing)
+    rules = default_rules()
+    split = review_document(parse_document(document_text, "big.json"), rules, split=True)
+    assert summary(split) == summary(review_document(parse_document(document_text, "big.json"), rules))
+
+
+def test_forked_returns_the_task_s_value_or_none() -> None:
+    with Forked(lambda: {"n": [1, 2, 3]}) as child:
+        assert child.result() == {"n": [1, 2, 3]}
+    with Forked(lambda: 1 / 0) as child:
+        assert child.result() is None  # the task raised
+    with Forked(lambda: lambda: None) as child:
+        assert child.result() is None  # a value that does not pickle
+    big = "x" * (3 << 20)  # more than a pipe holds at once
+    with Forked(lambda: big) as child:
+        assert child.result() == big
+
+
+def test_a_child_is_never_left_behind_when_the_parent_fails() -> None:
+    with pytest.raises(RuntimeError), Forked(lambda: __import__("time").sleep(60)) as child:
+        pid = child._pid
+        raise RuntimeError("the parent's own work failed")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
+
+
+def test_forking_needs_linux_two_cores_and_one_thread(monkeypatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert can_fork()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not can_fork()
+
+
+def test_the_runner_lets_one_document_split_unless_told_to_use_one_process(monkeypatch) -> None:
+    from specreview.config import Allowances
+    from specreview.document.fetch import FetchOptions
+    from specreview.runner import Settings, expand_sources, review_jobs
+
+    asked: list[bool] = []
+    real = engine.review_document
+    monkeypatch.setattr(engine, "review_document", lambda *a, **k: asked.append(k["split"]) or real(*a, **k))
+    jobs = expand_sources([str(ROOT / "samples" / "userauth.openapi.json")])
+    settings = Settings(FetchOptions(), 1 << 24)
+    for processes in (None, 2, 1):
+        (outcome,) = review_jobs(jobs, settings, Allowances(), default_rules(), processes=processes)
+        assert outcome.ok and outcome.findings
+    assert asked == [True, True, False]
