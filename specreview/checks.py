@@ -13,11 +13,16 @@ Check = Callable[[Any, Any, Mapping[str, Any]], str | None]  # (node, doc, optio
 PlacedCheck = Callable[[Any, Any, Mapping[str, Any], Path], str | None]  # also told where the node is
 CHECKS: dict[str, Check | PlacedCheck] = {}
 PLACED: set[str] = set()  # the checks that take the node's path
+# Checks that can only pass on a node holding one of some `x-` extensions set to true, by the rule's options: the
+# engine skips the rule when the document has none (its key index tells without a look at any node).
+FLAG_CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[str, ...]]] = {}
 
 
-def check(name: str) -> Callable[[Check], Check]:
+def check(name: str, flags: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None) -> Callable[[Check], Check]:
     def register(func: Check) -> Check:
         CHECKS[name] = func
+        if flags is not None:
+            FLAG_CHECKS[name] = flags
         return func
 
     return register
@@ -126,7 +131,7 @@ def check_unbounded(node: Any, doc: Any, options: Mapping[str, Any]) -> str | No
     return unbounded_reason(node, doc, options)
 
 
-@check("flag")
+@check("flag", flags=lambda options: tuple(options.get("flags", ())))
 def check_flag(node: Any, doc: Any, options: Mapping[str, Any]) -> str | None:
     """A vendor-extension flag set to true on the node, such as `x-internal: true`."""
     if isinstance(node, dict):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specreview.checks import descriptions, documented_values, run_check
+from specreview.checks import FLAG_CHECKS, descriptions, documented_values, run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext, rule_gate
 from specreview.document.key_index import KeyIndex, index_keys
@@ -217,9 +217,19 @@ class Review:
                 if not self._issued_exempt(rule, raw):
                     yield raw
             return
+        if self._flags_unset(rule):
+            return
         for raw in self._match_nodes(rule, self._selection(rule)):
             if not self._issued_exempt(rule, raw):
                 yield raw
+
+    def _flags_unset(self, rule: Rule) -> bool:
+        """Whether a node rule's checks all need an `x-` flag set to true that no object in the document has."""
+        checks = rule.match.check
+        if rule.match.on != "node" or not checks or any(name not in FLAG_CHECKS for name in checks):
+            return False
+        flags = {flag for name in checks for flag in FLAG_CHECKS[name](rule.options)}
+        return self.has_extension_set(flags) is False
 
     def _issued_exempt(self, rule: Rule, raw: RawFinding) -> bool:
         """Whether `where.not_issued` lets the finding go: its schema is returned only by the POST that issues

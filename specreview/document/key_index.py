@@ -101,7 +101,10 @@ def _walk(doc: Any, keys: frozenset[str], too_deep: int) -> KeyIndex | None:
                     elif isinstance(key, str) and key[:2] == "x-":  # a document built in Python: `200:`
                         extensions.append(((*path, key), child))
                 if isinstance(child, dict):
-                    push(((*path, key), child, key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS)))
+                    # A name map's entries (a schema, a property) hold keywords again, whatever they are called: a
+                    # property named `content` is no map of media types.
+                    names = not named and (key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS))
+                    push(((*path, key), child, names))
                 elif isinstance(child, list):
                     push(((*path, key), child, False))
         else:

@@ -315,3 +315,13 @@ def test_cheap_ref_check_agrees_with_the_detailed_walk(schemas: dict[str, Any]) 
     index = index_json(parsed, MAX_DEPTH)
     assert index is not None
     assert ref_warnings(parsed, holders=index.ref_holders) == detailed_warnings(parsed)
+
+
+def test_an_entry_of_a_name_map_holds_keywords_whatever_its_name() -> None:
+    # A property named `content` (or a component parameter named `headers`) is a schema, not a map of media
+    # types: its `example` and its extensions are indexed like any other's.
+    schema = {"properties": {"content": {"example": "a", "x-internal": True}, "body": {"example": "b"}}}
+    doc = {"components": {"schemas": {"Msg": schema}, "parameters": {"headers": {"name": "h", "x-internal": True}}}}
+    index = index_keys(doc)
+    assert sorted(path[-2] for path, _ in index.entries["example"]) == ["body", "content"]
+    assert sorted(path[-2] for path, _ in index.extensions) == ["content", "headers"]
