@@ -12,14 +12,14 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from specreview.checks import FLAG_CHECKS, descriptions, documented_values, run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext, rule_gate
 from specreview.document.key_index import KeyIndex, index_keys
 from specreview.document.model import Document
-from specreview.document.pointer import Path, to_pointer
+from specreview.document.pointer import Path, escape, to_pointer
 from specreview.findings import Finding, Severity, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.forked import Forked, can_fork
@@ -62,9 +62,9 @@ _VALUE_KEYWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class RawFinding:
-    """A finding before it is rendered: keeps the matched spans so redaction can mask them."""
+class RawFinding(NamedTuple):
+    """A finding before it is rendered: keeps the matched spans so redaction can mask them. A tuple: a large
+    document has tens of thousands of findings, and a tuple is the cheapest immutable record to make."""
 
     finding: Finding
     path: Path
@@ -95,6 +95,7 @@ class Review:
         self.own_contact = _own_contact(self.doc)
         self._selected: dict[str, list[Candidate]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
+        self._parent_pointers: dict[Path, str] = {}
         # Groups, and a scan of their texts, by selector, or by selection for a flow filter.
         self._groups: dict[Any, tuple[list[Group], StringScan]] = {}
         # Verdicts per rule on each distinct (text, field, prose). A re-review of a derived document judges
@@ -135,13 +136,14 @@ class Review:
         by_rule: dict[str, list[RawFinding]] = {}
         located: list[RawFinding] = []  # found and located by the child
         if remote and local:
-            with Forked(lambda: self._located(_flat(self._findings(remote)), locate)) as child:
+            with Forked(lambda: self._remote_part(remote, locate)) as child:
                 by_rule.update(self._findings(local))
                 delivered = child.result()
             if delivered is None:  # the child could not deliver: its work is done here
                 by_rule.update(self._findings(remote))
             else:
-                located = delivered
+                located, verdicts = delivered
+                self._memo.update(verdicts)
         else:
             by_rule.update(self._findings(ordered))
         for raw in located:
@@ -158,6 +160,14 @@ class Review:
         pending = self._located([raw for raw in found.values() if id(raw) not in done], locate)
         positioned = iter(pending)
         return [raw if id(raw) in done else next(positioned) for raw in found.values()]
+
+    def _remote_part(
+        self, rules: list[Rule], locate: Locate
+    ) -> tuple[list[RawFinding], dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]]]:
+        """What a forked child sends back: its rules' findings, located, and its verdicts (a later review of a
+        derived document reuses them, see `verdicts`; with the gates they are only the strings judged)."""
+        found = self._located(_flat(self._findings(rules)), locate)
+        return found, {rule.id: self._memo[rule.id] for rule in rules if rule.id in self._memo}
 
     def _findings(self, rules: list[Rule]) -> dict[str, list[RawFinding]]:
         """Each rule's findings, one per pointer, without those suppressed in the document or allowed by the
@@ -203,7 +213,7 @@ class Review:
             position = positions.get(raw.path)
             if position is not None:
                 finding = dataclasses.replace(raw.finding, line=position[0], column=position[1])
-                raw = dataclasses.replace(raw, finding=finding)
+                raw = raw._replace(finding=finding)
             located.append(raw)
         return located
 
@@ -469,18 +479,26 @@ class Review:
     def _finding(
         self, rule: Rule, path: Path, *, name: str, kind: str, value: Any = None, spans: tuple[str, ...] = ()
     ) -> RawFinding:
-        pointer = to_pointer(path)
+        pointer = self._pointer(path)
         message = _render(rule.message, name=name, kind=kind, pointer=pointer)
+        value_hash = hash_value(value) if value is not None else ""
+        # Positional: a frozen dataclass's keyword arguments cost a third more, tens of thousands of times.
         finding = Finding(
-            rule=rule.id,
-            category=rule.category,
-            severity=rule.severity,
-            pointer=pointer,
-            message=message,
-            source=self.document.source,
-            value_hash=hash_value(value) if value is not None else "",
+            rule.id, rule.category, rule.severity, pointer, message, self.document.source, None, None, value_hash
         )
         return RawFinding(finding, path, spans, name)
+
+    def _pointer(self, path: Path) -> str:
+        """The pointer to `path`. Findings come in siblings (the properties of one schema, the parameters of one
+        operation): their parent's pointer is made once."""
+        if not path:
+            return ""
+        parent = path[:-1]
+        base = self._parent_pointers.get(parent)
+        if base is None:
+            base = self._parent_pointers[parent] = to_pointer(parent)
+        last = path[-1]
+        return f"{base}/{last if type(last) is str and '~' not in last and '/' not in last else escape(last)}"
 
     def _allowed(self, raw: RawFinding) -> bool:
         """Accepted in the configuration: an allowed name, or a pointer at or below an allowed one."""
@@ -720,6 +738,11 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
     return (email.lower(),) if isinstance(email, str) else ()
 
 
+def worth_splitting(document: Document) -> bool:
+    """Whether a review of the document gains from a second process: whether its text is that long."""
+    return len(document.text) >= SPLIT_MIN_CHARS
+
+
 def review_document(
     document: Document,
     rules: Iterable[Rule],
@@ -730,7 +753,7 @@ def review_document(
 ) -> list[RawFinding]:
     """The document's findings. `split`: the caller allows running part of the review in a forked child (the
     process is its own, with cores to spare); it is done when that is possible and pays."""
-    fork = split and len(document.text) >= SPLIT_MIN_CHARS and can_fork()
+    fork = split and worth_splitting(document) and can_fork()
     with gc_paused():  # the review allocates hundreds of thousands of long-lived tuples and no garbage
         review = Review(document, allow)
         found = review.run(rules, locate=locate, fork=fork)

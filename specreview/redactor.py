@@ -17,6 +17,7 @@ from specreview.document.model import Document
 from specreview.document.pointer import Path, parse_pointer, resolve_tokens, to_pointer
 from specreview.engine import RawFinding, Review
 from specreview.errors import RedactionError
+from specreview.forked import can_fork
 from specreview.gc_pause import gc_paused
 from specreview.redaction import Action, Change, Redaction, check_integrity, trace_redactions
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
@@ -209,11 +210,15 @@ def redact_document(
     allow: Allowances | None = None,
     drop_extensions: Sequence[str] = (),
     keep_extensions: Sequence[str] = (),
+    split: bool = False,
 ) -> RedactionResult:
     """Redact a document. Extensions naming backend infrastructure are dropped, and so are those matching
-    `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`)."""
+    `drop_extensions`, unless `keep_extensions` matches them (shell-style patterns: `x-kong-*`, `x-*`).
+    `split`: the reviews run part of their work in a forked child when the machine allows (the caller knows
+    whether the document is large enough to gain from it: engine.worth_splitting)."""
+    fork = split and can_fork()
     with gc_paused():  # two reviews and a copy of the document: millions of objects, no garbage
-        return _redact(document, rules, allow, drop_extensions, keep_extensions)
+        return _redact(document, rules, allow, drop_extensions, keep_extensions, fork)
 
 
 def _redact(
@@ -222,13 +227,14 @@ def _redact(
     allow: Allowances | None,
     drop_extensions: Sequence[str],
     keep_extensions: Sequence[str],
+    fork: bool,
 ) -> RedactionResult:
     by_id = {r.id: r for r in rules}
     # Only redacting rules decide anything here; the others (weak inputs: thousands of findings on a large
     # document) are for `check`.
     redacting = [r for r in rules if r.redact != "none"]
     review = Review(document, allow)
-    findings = review.run(redacting, locate="none")  # changes name pointers, not lines
+    findings = review.run(redacting, locate="none", fork=fork)  # changes name pointers, not lines
     verdicts = review.verdicts()
     internal = by_id.get(INTERNAL_RULE)
     flags = _marking_flags(internal)
@@ -247,7 +253,7 @@ def _redact(
         # peak of memory: it is let go here and traced again in the rare case that something is left.
         del redaction
         output = Review(Document(document.source, data, document.format), allow, judged=verdicts)
-        residue = output.run(redacting, locate="none")
+        residue = output.run(redacting, locate="none", fork=fork)
         del output
         if not residue:
             break

@@ -66,6 +66,7 @@ def redact(
     """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
     from specreview.document.emit import detect_indent, dump_pieces
     from specreview.document.load import load_document
+    from specreview.engine import worth_splitting
     from specreview.errors import OutputError
     from specreview.output import same_target, write_all
     from specreview.redactor import redact_document
@@ -82,9 +83,15 @@ def redact(
     # The output follows the input's indentation; the input's text (20 MB for Graph) is not needed after that,
     # and not kept through the redaction's memory peak.
     indent = detect_indent(document.text)
+    split = worth_splitting(document)
     document = dataclasses.replace(document, text="", _locator=None)
     result = redact_document(
-        document, rules, allow=settings.allow, drop_extensions=drop_extensions, keep_extensions=keep_extensions
+        document,
+        rules,
+        allow=settings.allow,
+        drop_extensions=drop_extensions,
+        keep_extensions=keep_extensions,
+        split=split,
     )
     if validate:
         validate_output(result.data, document.source)
