@@ -74,24 +74,26 @@ class RawFinding(NamedTuple):
 
 @dataclass(frozen=True)
 class Verdicts:
-    """A review's judgements of distinct strings per rule, and what they depended on."""
+    """A review's judgements of distinct strings per rule, and what they depended on; and what a document
+    derived from the reviewed one cannot have more of, since redaction removes and masks but never adds: the
+    `x-` flags set to true, and whether any object says `x-specreview-ignore`."""
 
     allow: Allowances
     own_contact: tuple[str, ...]
     memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]]
+    flags_set: frozenset[str] = frozenset()
+    had_ignores: bool = True
 
 
 class Review:
     """The indexes one document's review shares across rules."""
 
     def __init__(self, document: Document, allow: Allowances | None = None, *, judged: Verdicts | None = None) -> None:
-        """`judged`: the verdicts of an earlier review of a document this one derives from (redaction reviews
-        its own output)."""
+        """`judged`: the verdicts of an earlier review of a document this one derives from by removals and masks
+        only (redaction reviews its own output)."""
         self.document = document
         self.allow = allow or Allowances()
         self.doc = document.data
-        loaded = document.key_index
-        self.index: KeyIndex = loaded if loaded is not None else index_keys(self.doc)
         self.own_contact = _own_contact(self.doc)
         self._selected: dict[str, list[Candidate]] = {}
         self._selections: dict[tuple[Any, ...], list[Candidate]] = {}
@@ -102,25 +104,43 @@ class Review:
         # mostly the same strings: it reuses them unless something they depend on differs.
         same = judged is not None and judged.allow == self.allow and judged.own_contact == self.own_contact
         self._memo: dict[str, dict[tuple[str, str, bool], tuple[Hit, ...]]] = judged.memo if same else {}
-        # Most documents carry no suppression at all; then no finding needs the walk up its path.
-        self._has_ignores = any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
+        self._source = judged  # what the document this one derives from had, if it derives from one
+
+    @functools.cached_property
+    def index(self) -> KeyIndex:
+        """The document's key index: from loading, or built when a rule first needs it (in a split review, the
+        child's value rules do; the parent's rules need none)."""
+        loaded = self.document.key_index
+        return loaded if loaded is not None else index_keys(self.doc)
 
     @functools.cached_property
     def flows(self) -> FlowMap:
         """Worked out when a rule first needs it: in a split review, after the fork, by the side that does."""
         return analyse_flows(self.doc)
 
+    @functools.cached_property
+    def _has_ignores(self) -> bool:
+        """Whether any object says `x-specreview-ignore`: most documents carry no suppression at all, and then no
+        finding needs the walk up its path."""
+        if self._source is not None and not self._source.had_ignores:
+            return False
+        return any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
+
     def has_extension_set(self, names: Iterable[str]) -> bool | None:
-        """Whether some object holds one of the extensions `names` set to true, from the index built anyway
-        (it has every `x-` key outside name maps, data included); None when a name is no `x-` key."""
+        """Whether some object holds one of the extensions `names` set to true, from the index (it has every
+        `x-` key outside name maps, data included); None when a name is no `x-` key."""
         wanted = set(names)
         if any(not name.startswith("x-") for name in wanted):
             return None
+        if self._source is not None and not wanted & self._source.flags_set:
+            return False
         return any(value is True and path[-1] in wanted for path, value in self.index.extensions)
 
     def verdicts(self) -> Verdicts:
         """What a later review of a derived document may reuse, without keeping this review's indexes alive."""
-        return Verdicts(self.allow, self.own_contact, self._memo)
+        extensions = self.index.extensions
+        flags = frozenset(path[-1] for path, value in extensions if value is True)
+        return Verdicts(self.allow, self.own_contact, self._memo, flags, self._has_ignores)
 
     def run(self, rules: Iterable[Rule], *, locate: Locate = "all", fork: bool = False) -> list[RawFinding]:
         """The findings of the enabled rules. Which get a source position: `all`; `no-info` for reports that
@@ -129,37 +149,14 @@ class Review:
 
         `fork`: the value rules run in a forked child on another core (forked.py) while this process runs the
         others (review_document decides when)."""
-        enabled = {rule.id: rule for rule in rules if rule.enabled}
-        ordered = list(enabled.values())
-        remote = [rule for rule in ordered if rule.match.on in _VALUE_MATCHES] if fork else []
-        local = [rule for rule in ordered if rule not in remote]
-        by_rule: dict[str, list[RawFinding]] = {}
-        located: list[RawFinding] = []  # found and located by the child
-        if remote and local:
-            with Forked(lambda: self._remote_part(remote, locate)) as child:
-                by_rule.update(self._findings(local))
-                delivered = child.result()
-            if delivered is None:  # the child could not deliver: its work is done here
-                by_rule.update(self._findings(remote))
-            else:
-                located, verdicts = delivered
-                self._memo.update(verdicts)
-        else:
-            by_rule.update(self._findings(ordered))
-        for raw in located:
-            by_rule.setdefault(raw.finding.rule, []).append(raw)
-        found = {(raw.finding.rule, raw.finding.pointer): raw for rule in ordered for raw in by_rule.get(rule.id, ())}
-        for raw in list(found.values()):
-            rule = enabled[raw.finding.rule]
-            for derived in self._example_values(rule, raw, enabled):
-                key = (derived.finding.rule, derived.finding.pointer)
-                target = enabled[derived.finding.rule]
-                if key not in found and not self._suppressed(derived.path, target) and not self._allowed(derived):
-                    found[key] = derived
-        done = {id(raw) for raw in located}
-        pending = self._located([raw for raw in found.values() if id(raw) not in done], locate)
-        positioned = iter(pending)
-        return [raw if id(raw) in done else next(positioned) for raw in found.values()]
+        with self.begin(rules, locate=locate, fork=fork) as pending:
+            return pending.findings()
+
+    def begin(self, rules: Iterable[Rule], *, locate: Locate = "all", fork: bool = False) -> PendingReview:
+        """`run` in two steps, so that the caller can do work of its own while a forked child finishes: this
+        runs this process's share of the rules; the PendingReview's `findings` waits for the child's."""
+        enabled = {rule.id: rule for rule in rules if rule.enabled}  # the last of several with one id
+        return PendingReview(self, list(enabled.values()), locate, fork)
 
     def _remote_part(
         self, rules: list[Rule], locate: Locate
@@ -523,6 +520,62 @@ class Review:
                 if isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored):
                     return True
         return False
+
+
+class PendingReview:
+    """A review under way (Review.begin): this process's rules done, a forked child's perhaps still running.
+    A context manager, so that a child is never left behind when the caller fails before `findings`."""
+
+    def __init__(self, review: Review, rules: list[Rule], locate: Locate, fork: bool) -> None:
+        self._review, self._rules, self._locate = review, rules, locate
+        self._remote = [rule for rule in rules if rule.match.on in _VALUE_MATCHES] if fork else []
+        local = [rule for rule in rules if rule not in self._remote]
+        self._child: Forked[Any] | None = None
+        if self._remote and local:
+            self._child = Forked(lambda: review._remote_part(self._remote, locate))
+        else:
+            self._remote, local = [], rules
+        try:
+            self._by_rule = review._findings(local)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __enter__(self) -> PendingReview:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._child is not None:
+            self._child.__exit__(*exc)
+
+    def findings(self) -> list[RawFinding]:
+        """All the findings, in rule order, once the child has delivered (or its work was done here)."""
+        review, by_rule = self._review, self._by_rule
+        located: list[RawFinding] = []  # found and located by the child
+        if self._child is not None:
+            delivered = self._child.result()
+            if delivered is None:  # the child could not deliver: its work is done here
+                by_rule.update(review._findings(self._remote))
+            else:
+                located, verdicts = delivered
+                review._memo.update(verdicts)
+        for raw in located:
+            by_rule.setdefault(raw.finding.rule, []).append(raw)
+        enabled = {rule.id: rule for rule in self._rules}
+        found = {
+            (raw.finding.rule, raw.finding.pointer): raw for rule in self._rules for raw in by_rule.get(rule.id, ())
+        }
+        for raw in list(found.values()):
+            rule = enabled[raw.finding.rule]
+            for derived in review._example_values(rule, raw, enabled):
+                key = (derived.finding.rule, derived.finding.pointer)
+                target = enabled[derived.finding.rule]
+                if key not in found and not review._suppressed(derived.path, target) and not review._allowed(derived):
+                    found[key] = derived
+        done = {id(raw) for raw in located}
+        pending = review._located([raw for raw in found.values() if id(raw) not in done], self._locate)
+        positioned = iter(pending)
+        return [raw if id(raw) in done else next(positioned) for raw in found.values()]
 
 
 _REQUEST = frozenset({"request"})

@@ -19,7 +19,7 @@ from specreview.engine import RawFinding, Review
 from specreview.errors import RedactionError
 from specreview.forked import can_fork
 from specreview.gc_pause import gc_paused
-from specreview.redaction import Action, Change, Redaction, check_integrity, trace_redactions
+from specreview.redaction import Action, Change, Redaction, check_integrity, prepare_redaction, trace_redactions
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
 from specreview.selectors import AUTH_URL_KEYS, EXAMPLE_KEYS, TEXT_KEYS
@@ -234,27 +234,33 @@ def _redact(
     # document) are for `check`.
     redacting = [r for r in rules if r.redact != "none"]
     review = Review(document, allow)
-    findings = review.run(redacting, locate="none", fork=fork)  # changes name pointers, not lines
+    with review.begin(redacting, locate="none", fork=fork) as pending:  # changes name pointers, not lines
+        # The copy does not depend on what the review finds: made while a forked child finishes its rules.
+        prepared = prepare_redaction(document.data) if fork else None
+        findings = pending.findings()
     verdicts = review.verdicts()
     internal = by_id.get(INTERNAL_RULE)
     flags = _marking_flags(internal)
     # Most documents mark nothing: the review's index tells without a walk of the whole document by role.
     any_marks = bool(flags) and review.has_extension_set(flags) is not False
-    del review  # its indexes are as large as the document: not kept while the copy and the re-review exist
+    del review, pending  # their indexes are as large as the document: not kept while the copy is re-reviewed
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, internal, flags, allow) if internal and any_marks else []
     actions.extend(marked)
     drop = (*INFRASTRUCTURE_EXTENSIONS, *drop_extensions)
     for _ in range(_ROUNDS):
-        redaction = trace_redactions(document.data, actions, drop_extensions=drop, keep_extensions=keep_extensions)
+        prepared = prepared or prepare_redaction(document.data)
+        redaction = prepared.apply(actions, drop_extensions=drop, keep_extensions=keep_extensions)
+        prepared = None
         data, changes = redaction.data, redaction.changes
-        _check_consistent(document.data, data)
         # The way back to the input's paths is as large as the document, and the review of the output is the
         # peak of memory: it is let go here and traced again in the rare case that something is left.
         del redaction
         output = Review(Document(document.source, data, document.format), allow, judged=verdicts)
-        residue = output.run(redacting, locate="none", fork=fork)
-        del output
+        with output.begin(redacting, locate="none", fork=fork) as pending:
+            _check_consistent(document.data, data)  # while a forked child reviews the output's strings
+            residue = pending.findings()
+        del output, pending
         if not residue:
             break
         # Removing parts can expose others: a schema that a removed success response shared with an error

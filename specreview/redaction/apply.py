@@ -137,12 +137,37 @@ def trace_redactions(
     keep_extensions: Collection[str] = (),
 ) -> Redaction:
     """apply_redactions, keeping what it takes to map the output's paths back to the input's."""
-    if not isinstance(data, dict):
-        raise RedactionError("the document is not a mapping")
-    with gc_paused():
-        redactor = _Redactor(data)
-        redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
-    return Redaction(redactor.doc, redactor.changes, redactor)
+    return prepare_redaction(data).apply(actions, drop_extensions=drop_extensions, keep_extensions=keep_extensions)
+
+
+class PreparedRedaction:
+    """The working copy of a document, made before the actions are known (copying is most of a redaction's work,
+    and can be done while the review that finds the actions is still under way). Applied once."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise RedactionError("the document is not a mapping")
+        with gc_paused():
+            self._redactor: _Redactor | None = _Redactor(data)
+
+    def apply(
+        self,
+        actions: Sequence[Action],
+        *,
+        drop_extensions: Collection[str] = (),
+        keep_extensions: Collection[str] = (),
+    ) -> Redaction:
+        redactor, self._redactor = self._redactor, None
+        if redactor is None:
+            raise RuntimeError("a prepared redaction is applied once")
+        with gc_paused():
+            redactor.run(actions, ExtensionFilter(drop_extensions, keep_extensions))
+        return Redaction(redactor.doc, redactor.changes, redactor)
+
+
+def prepare_redaction(data: dict[str, Any]) -> PreparedRedaction:
+    """The copy `trace_redactions` works on, to apply actions to later."""
+    return PreparedRedaction(data)
 
 
 def mask_text(text: str, spans: Collection[str]) -> str:
