@@ -492,7 +492,17 @@ def _id_field(words: tuple[str, ...], options: Mapping[str, Any]) -> bool:
 
 
 def _government_id_gate(options: Mapping[str, Any]) -> Gate:
-    return Gate(pattern=r"\d{3}-\d{2}-\d{4}", field=lambda field: _id_field(split_words(field), options))
+    # _id_field with its word lists as sets, made once: the gate asks it of every distinct field of a document.
+    never = frozenset(options.get("not_id_words", ()))
+    combos = options.get("id_fields", ())
+    singles = frozenset(combo for combo in combos if isinstance(combo, str))
+    groups = [frozenset(combo) for combo in combos if not isinstance(combo, str)]
+
+    def id_field(field: str) -> bool:
+        words = set(split_words(field))
+        return bool(words) and not words & never and (bool(words & singles) or any(g <= words for g in groups))
+
+    return Gate(pattern=r"\d{3}-\d{2}-\d{4}", field=id_field)
 
 
 @detector("government-id", gate=_government_id_gate)

@@ -68,7 +68,7 @@ def redact(
     from specreview.document.load import load_document
     from specreview.engine import worth_splitting
     from specreview.errors import OutputError
-    from specreview.output import same_target, write_all
+    from specreview.output import check_target, same_target, write_all
     from specreview.redactor import redact_document
 
     settings, rules = setup(config, rules_dir)
@@ -85,6 +85,14 @@ def redact(
     indent = detect_indent(document.text)
     split = worth_splitting(document)
     document = dataclasses.replace(document, text="", _locator=None)
+    inputs = [*([source] if source != "-" else []), *read_files(settings, rules)]
+    if changes is not None and same_target(output, changes):
+        raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
+    # Both targets are checked before any work: an existing output without --force is refused at once.
+    for target in (output, *([changes] if changes is not None else [])):
+        check_target(target, force=force, inputs=inputs)
+    fmt = _format_for(output, document.format)
+    indent = indent if fmt == document.format else 2
     result = redact_document(
         document,
         rules,
@@ -95,13 +103,8 @@ def redact(
     )
     if validate:
         validate_output(result.data, document.source)
-    inputs = [*([source] if source != "-" else []), *read_files(settings, rules)]
-    if changes is not None and same_target(output, changes):
-        raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
     # Written as it is serialised: a large document's output is never held whole (see dump_pieces). Both files
     # are written, or neither: a change log that cannot be written leaves no output behind either.
-    fmt = _format_for(output, document.format)
-    indent = indent if fmt == document.format else 2
     files: list[tuple[str, str | Iterable[str]]] = [(output, dump_pieces(result.data, fmt, indent=indent))]
     if changes is not None:
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
