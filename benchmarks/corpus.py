@@ -335,14 +335,15 @@ def details(outcomes: list[dict[str, Any]], settings: Settings) -> str:
 def write_docs(table: str, settings: Settings) -> None:
     text = f"""# Redaction on 2,600 real API descriptions
 
-`python benchmarks/corpus.py` runs `check` and `redact` on every document of the npm package `{PACKAGE}` (public
-API descriptions, all OpenAPI 3.x JSON: the package converts its Swagger 2.0 sources). For each document it
-loads the input, reviews it and renders the JSON report, redacts it (which re-reviews its own output and fails
-closed on residue), writes the output in the input's format and loads it back, checks that no new local `$ref`
-dangles, and redacts the output again to prove nothing changes. openapi-spec-validator validates the input and
-the output of every document redaction changed (an unchanged output is the input). Each document has
-{settings.timeout:g} s for check + redact; the validator has {settings.validator_timeout:g} s of its own. A
-crash is any exception other than a documented input error or a fail-closed refusal.
+`python benchmarks/corpus.py` runs `check` and `redact` on every document of the npm package
+`{PACKAGE}` (public API descriptions, all OpenAPI 3.x JSON: the package converts its Swagger 2.0
+sources). For each document it loads the input, reviews it and renders the JSON report, redacts it (which
+re-reviews its own output and fails closed on residue), writes the output in the input's format and loads it
+back, checks that no new local `$ref` dangles, and redacts the output again to prove nothing changes.
+openapi-spec-validator validates the input and the output of every document redaction changed (an unchanged
+output is the input). Each document has {settings.timeout:g} s for check + redact; the validator has
+{settings.validator_timeout:g} s of its own. A crash is any exception other than a documented input error or a
+fail-closed refusal.
 
 Options: `--limit N` (the N smallest documents), `--match TEXT` (paths containing TEXT), `--jobs N`,
 `--details` (list every problem document), `--validate all|changed|none`. Per-document results go to
