@@ -535,8 +535,16 @@ class PendingReview:
             self._child = Forked(lambda: review._remote_part(self._remote, locate))
         else:
             self._remote, local = [], rules
+        self._located: list[RawFinding] = []  # findings already given their positions
         try:
             self._by_rule = review._findings(local)
+            if self._child is not None:
+                # Located now, while the child still works: locating is a scan of the text, and after the child
+                # has delivered only the merge should be left.
+                self._located = review._located(_flat(self._by_rule), locate)
+                self._by_rule = {}
+                for raw in self._located:
+                    self._by_rule.setdefault(raw.finding.rule, []).append(raw)
         except BaseException:
             self.__exit__()
             raise
@@ -551,16 +559,17 @@ class PendingReview:
     def findings(self) -> list[RawFinding]:
         """All the findings, in rule order, once the child has delivered (or its work was done here)."""
         review, by_rule = self._review, self._by_rule
-        located: list[RawFinding] = []  # found and located by the child
+        located = list(self._located)  # here, and by the child
         if self._child is not None:
             delivered = self._child.result()
             if delivered is None:  # the child could not deliver: its work is done here
                 by_rule.update(review._findings(self._remote))
             else:
-                located, verdicts = delivered
+                theirs, verdicts = delivered
                 review._memo.update(verdicts)
-        for raw in located:
-            by_rule.setdefault(raw.finding.rule, []).append(raw)
+                located += theirs
+                for raw in theirs:
+                    by_rule.setdefault(raw.finding.rule, []).append(raw)
         enabled = {rule.id: rule for rule in self._rules}
         found = {
             (raw.finding.rule, raw.finding.pointer): raw for rule in self._rules for raw in by_rule.get(rule.id, ())
