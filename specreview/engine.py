@@ -124,7 +124,7 @@ class Review:
         finding needs the walk up its path."""
         if self._source is not None and not self._source.had_ignores:
             return False
-        return any(path[-1] == IGNORE_KEY for path, _ in self.index.extensions)
+        return any(path[-1] == IGNORE_KEY for path, _, _ in self.index.extensions)
 
     def has_extension_set(self, names: Iterable[str]) -> bool | None:
         """Whether some object holds one of the extensions `names` set to true, from the index (it has every
@@ -134,12 +134,12 @@ class Review:
             return None
         if self._source is not None and not wanted & self._source.flags_set:
             return False
-        return any(value is True and path[-1] in wanted for path, value in self.index.extensions)
+        return any(value is True and path[-1] in wanted for path, value, _ in self.index.extensions)
 
     def verdicts(self) -> Verdicts:
         """What a later review of a derived document may reuse, without keeping this review's indexes alive."""
         extensions = self.index.extensions
-        flags = frozenset(path[-1] for path, value in extensions if value is True)
+        flags = frozenset(path[-1] for path, value, _ in extensions if value is True)
         return Verdicts(self.allow, self.own_contact, self._memo, flags, self._has_ignores)
 
     def run(self, rules: Iterable[Rule], *, locate: Locate = "all", fork: bool = False) -> list[RawFinding]:
@@ -328,7 +328,14 @@ class Review:
                 # finding.
                 _place(places, (path, value, None, None, True))
             else:
-                _add_string_leaves(places, path, value, self._find_field_name(path))
+                holder = cand.holder
+                if holder is None:
+                    field = self._find_field_name(path)
+                elif "in" in holder and isinstance(holder.get("name"), str):
+                    field = _parameter_field(holder)  # an extension of a parameter: its values are the parameter's
+                else:
+                    field = ""  # as _find_field_name decides for an extension, without walking down to its holder
+                _add_string_leaves(places, path, value, field)
         return [(text, field, prose, at) for (text, field, prose), at in places.items()]
 
     def _candidates(self, selector: Selector) -> list[Candidate]:

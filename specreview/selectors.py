@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from specreview.document.key_index import EXAMPLE_KEYS, TEXT_KEYS, KeyIndex
 from specreview.document.pointer import Path
@@ -46,13 +46,14 @@ class Selector:
     compiled: Any = None
 
 
-@dataclass(frozen=True, slots=True)  # hundreds of thousands on a large document: no __dict__ each
-class Candidate:
-    """A selected node: where it is, what it is, and the name it goes by (property, parameter, path)."""
+class Candidate(NamedTuple):
+    """A selected node: where it is, what it is, and the name it goes by (property, parameter, path). A tuple: a
+    large document has hundreds of thousands, and a tuple is the cheapest record to make."""
 
     path: Path
     value: Any
     name: str
+    holder: Any = None  # for an extension (#ExampleValue): the object holding it
 
 
 def compile_selector(expression: str) -> Selector:
@@ -238,8 +239,8 @@ def _example_values(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candida
     for key in EXAMPLE_KEYS:
         for path, value in index.entries.get(key, ()):
             yield Candidate(path, value, key)
-    for path, value in index.extensions:
-        yield Candidate(path, value, str(path[-1]))
+    for path, value, holder in index.extensions:
+        yield Candidate(path, value, str(path[-1]), holder)
 
 
 def _text(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:

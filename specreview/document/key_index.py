@@ -51,11 +51,12 @@ _TOP_NAME_MAPS = frozenset({"responses", "parameters", "examples"})  # only as s
 @dataclass
 class KeyIndex:
     """Where each indexed key occurs outside name maps, with its value, in the order of one depth-first walk;
-    every `x-` extension likewise; and, as counted on the way, the document's object members and the objects
-    holding a `$ref` (each once)."""
+    every `x-` extension likewise, with the object holding it (whether that is a parameter says which field its
+    values belong to, without a walk down to it again); and, as counted on the way, the document's object
+    members and the objects holding a `$ref` (each once)."""
 
     entries: dict[str, list[tuple[Path, Any]]]
-    extensions: list[tuple[Path, Any]] = field(default_factory=list)
+    extensions: list[tuple[Path, Any, dict[str, Any]]] = field(default_factory=list)  # (path, value, holder)
     members: int = 0
     ref_holders: list[dict[str, Any]] = field(default_factory=list)
 
@@ -99,7 +100,7 @@ def _walk(doc: Any, keys: frozenset[str], too_deep: int) -> KeyIndex | None:
                     if bucket is not None:
                         bucket.append(((*path, key), child))
                     elif isinstance(key, str) and key[:2] == "x-":  # a document built in Python: `200:`
-                        extensions.append(((*path, key), child))
+                        extensions.append(((*path, key), child, node))
                 if isinstance(child, dict):
                     # A name map's entries (a schema, a property) hold keywords again, whatever they are called: a
                     # property named `content` is no map of media types.

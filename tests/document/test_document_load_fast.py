@@ -182,7 +182,7 @@ def test_a_loaded_json_document_comes_with_the_index_a_review_would_build() -> N
             "example",
         )
     ]
-    assert sorted(path[-1] for path, _ in fresh.extensions) == ["x-env", "x-internal"]
+    assert sorted(path[-1] for path, _, _ in fresh.extensions) == ["x-env", "x-internal"]
 
 
 def test_a_yaml_document_has_no_loaded_index_and_int_keys_are_indexed() -> None:
@@ -193,7 +193,7 @@ def test_a_yaml_document_has_no_loaded_index_and_int_keys_are_indexed() -> None:
     assert [path for path, _ in index.entries["description"]] == [
         ("paths", "/a", "get", "responses", 200, "description")
     ]
-    assert [path for path, _ in index.extensions] == [("paths", "/a", "get", "responses", 200, "x-a")]
+    assert [path for path, _, _ in index.extensions] == [("paths", "/a", "get", "responses", 200, "x-a")]
 
 
 @pytest.mark.parametrize(
@@ -324,4 +324,7 @@ def test_an_entry_of_a_name_map_holds_keywords_whatever_its_name() -> None:
     doc = {"components": {"schemas": {"Msg": schema}, "parameters": {"headers": {"name": "h", "x-internal": True}}}}
     index = index_keys(doc)
     assert sorted(path[-2] for path, _ in index.entries["example"]) == ["body", "content"]
-    assert sorted(path[-2] for path, _ in index.extensions) == ["content", "headers"]
+    assert sorted(path[-2] for path, _, _ in index.extensions) == ["content", "headers"]
+    assert all(
+        holder is doc["components"]["parameters"]["headers"] or "example" in holder for _, _, holder in index.extensions
+    )

@@ -30,3 +30,19 @@ def test_a_parameter_named_content_marked_internal_is_found() -> None:
     }
     found = {f.pointer for f in review(doc).findings if f.rule == "x-internal-marked"}
     assert found == {"/components/parameters/content"}
+
+
+def test_an_extension_of_a_parameter_holds_the_parameter_s_values() -> None:
+    # `x-example` on a parameter is a value of that parameter: a secret-named one's is a secret, another's not.
+    value = "q8Zt2LmP0vXr7Yb1"
+    params = [
+        {"name": name, "in": "query", "schema": {"type": "string", "maxLength": 5}, "x-example": value}
+        for name in ("client_secret", "note")
+    ]
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"parameters": params, "responses": {"200": {"description": "ok"}}}}},
+    }
+    found = {f.pointer for f in review(doc).findings if f.rule == "credential-in-example"}
+    assert found == {"/paths/~1a/get/parameters/0/x-example"}
