@@ -198,7 +198,7 @@ def _run(path: Path, outcome: Outcome, settings: Settings) -> None:
             outcome.detail = str(exc)[:300]
             outcome.redact_s = time.perf_counter() - middle
             return
-        text = dump(result.data, document.format, like_text=document.text)
+        text = dump(result.data, document.format, like_text=document.text, finite=not document.non_finite)
         outcome.redact_s = time.perf_counter() - middle
     outcome.redacted = result.redacted
     outcome.changes = len(result.changes)

@@ -105,7 +105,10 @@ def redact(
         validate_output(result.data, document.source)
     # Written as it is serialised: a large document's output is never held whole (see dump_pieces). Both files
     # are written, or neither: a change log that cannot be written leaves no output behind either.
-    files: list[tuple[str, str | Iterable[str]]] = [(output, dump_pieces(result.data, fmt, indent=indent))]
+    finite = not document.non_finite  # every number finite: the fast JSON writer may write it
+    files: list[tuple[str, str | Iterable[str]]] = [
+        (output, dump_pieces(result.data, fmt, indent=indent, finite=finite))
+    ]
     if changes is not None:
         log = [{"pointer": c.pointer, "action": c.action, "rule": c.rule} for c in result.changes]
         files.append((changes, json.dumps({"changes": log}, indent=2) + "\n"))

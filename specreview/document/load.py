@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import json
+import math
 import os
 import re
 import sys
@@ -166,8 +167,9 @@ def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docu
     fmt: Format = "json" if first is not None and first.group() in "{[" else "yaml"
     warnings: list[str] = []
     index = None
+    numbers = _NumberWatch()
     if fmt == "json":
-        data, index = _parse_json(text, source, warnings)
+        data, index = _parse_json(text, source, warnings, numbers)
         locator: JsonLocator | YamlLocator = JsonLocator(text, has_duplicate_keys=bool(warnings))
     else:
         result = load_yaml(text, source, max_depth=MAX_DEPTH)
@@ -184,6 +186,7 @@ def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docu
     _check_version(data, source, locator)
     document = Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
     document.key_index = index
+    document.non_finite = fmt == "yaml" or numbers.non_finite
     return document
 
 
@@ -202,15 +205,37 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _parse_json(text: str, source: str, warnings: list[str]) -> tuple[Any, KeyIndex | None]:
+class _NumberWatch:
+    """Parses JSON numbers as `json` does, noting any that is not finite (`NaN`, `Infinity`, or a literal too
+    large for a float): the fast JSON writer cannot write those back (emit.py). The parser calls it for the few
+    non-integer numbers a document has, never for integers or strings."""
+
+    def __init__(self) -> None:
+        self.non_finite = False
+
+    def parse_float(self, text: str) -> float:
+        value = float(text)
+        if value in (math.inf, -math.inf):
+            self.non_finite = True
+        return value
+
+    def parse_constant(self, name: str) -> float:
+        self.non_finite = True
+        return float(name)  # "NaN", "Infinity", "-Infinity": what json.loads makes of them
+
+
+def _parse_json(
+    text: str, source: str, warnings: list[str], numbers: _NumberWatch | None = None
+) -> tuple[Any, KeyIndex | None]:
     """The data, and its key index when the fast path built one (None otherwise).
 
     Plain `json.loads` is the C fast path; the walk that indexes the data (key_index.py) then proves, with
     the text, that no key is duplicated and nothing nests too deep (json_shape.py says how). Whatever it
     cannot prove clean (a duplicate, a string starting with a colon, deep nesting, a parse error) is parsed
     again by `_parse_json_exact`, which decides: its warnings and errors are exactly what they always were."""
+    numbers = numbers or _NumberWatch()
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=numbers.parse_float, parse_constant=numbers.parse_constant)
     except (ValueError, RecursionError):  # JSONDecodeError and "too many digits" are ValueErrors
         pass
     else:
@@ -218,10 +243,10 @@ def _parse_json(text: str, source: str, warnings: list[str]) -> tuple[Any, KeyIn
         if index is not None and index.members == key_tokens(text):
             return data, index
         del data, index  # free the first parse before the second
-    return _parse_json_exact(text, source, warnings), None
+    return _parse_json_exact(text, source, warnings, numbers), None
 
 
-def _parse_json_exact(text: str, source: str, warnings: list[str]) -> Any:
+def _parse_json_exact(text: str, source: str, warnings: list[str], numbers: _NumberWatch | None = None) -> Any:
     """Parse noting each duplicate key (slower: every object's pairs go through Python), and raise
     DocumentError for invalid JSON and nesting deeper than MAX_DEPTH."""
     duplicates: list[str] = []
@@ -237,7 +262,13 @@ def _parse_json_exact(text: str, source: str, warnings: list[str]) -> Any:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicates)
+        numbers = numbers or _NumberWatch()
+        data = json.loads(
+            text,
+            object_pairs_hook=no_duplicates,
+            parse_float=numbers.parse_float,
+            parse_constant=numbers.parse_constant,
+        )
     except json.JSONDecodeError as exc:
         raise DocumentError(source, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:

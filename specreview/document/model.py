@@ -38,6 +38,9 @@ class Document:
     # The key index built while loading `data` (key_index.py), so a review need not walk it again; None when
     # there is none. Whatever changes `data` after loading must set it to None.
     key_index: KeyIndex | None = field(default=None, repr=False, compare=False)
+    # Whether `data` may hold a number that is not finite (NaN, infinity): true unless it was parsed from JSON
+    # text that wrote none. The fast JSON writer writes those as null, so it is only used when this is false.
+    non_finite: bool = field(default=True, repr=False, compare=False)
 
     @property
     def version(self) -> str:

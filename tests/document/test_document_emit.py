@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from specreview.document.emit import detect_indent, dump, dump_pieces
+from specreview.document.load import parse_document
 from specreview.document.yaml12 import load_yaml
 from specreview.errors import OutputError
 
@@ -130,3 +131,37 @@ def test_unserialisable_data_is_an_output_error_when_its_piece_is_made() -> None
     pieces = dump_pieces({"a": 1, "b": object()}, "json", indent=2)
     with pytest.raises(OutputError):
         list(pieces)
+
+
+# The fast JSON writer (orjson) for data whose numbers are all finite: the json module's text, and its fallbacks.
+
+SAMPLE_DATA = {
+    "openapi": "3.1.0",
+    "info": {"title": 'Ünïcode \u2028 "quoted" \\ /', "version": "1"},
+    "paths": {"/a": {"get": {"responses": {"200": {"description": "ok\n\ttab", "content": {}}}, "x-n": [1, -2, 0.5]}}},
+    "components": {"schemas": {"E": {"type": "object", "properties": {}, "enum": [True, False, None, ""]}}},
+}
+
+
+@pytest.mark.parametrize("indent", [2, 4, 1, "\t"])
+def test_the_fast_writer_writes_what_the_json_module_writes(indent: int | str) -> None:
+    slow = "".join(dump_pieces(SAMPLE_DATA, "json", indent=indent))
+    assert "".join(dump_pieces(SAMPLE_DATA, "json", indent=indent, finite=True)) == slow
+
+
+def test_the_fast_writer_keeps_a_float_s_value_not_always_its_spelling() -> None:
+    fast = "".join(dump_pieces({"multipleOf": 1e-05}, "json", indent=2, finite=True))
+    assert json.loads(fast) == {"multipleOf": 1e-05}
+
+
+@pytest.mark.parametrize("data", [{"big": 10**30}, {"bad": "\ud800"}])
+def test_what_the_fast_writer_cannot_write_goes_to_the_json_module(data: dict) -> None:
+    assert "".join(dump_pieces(data, "json", indent=2, finite=True)) == "".join(dump_pieces(data, "json", indent=2))
+
+
+def test_a_json_text_with_a_number_that_is_not_finite_is_never_given_to_the_fast_writer() -> None:
+    head = '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}'
+    assert not parse_document((head + ', "x": 1.5}').encode(), "a.json").non_finite
+    for number in ("NaN", "Infinity", "-Infinity", "1e999"):
+        assert parse_document((head + f', "x": {number}}}').encode(), "a.json").non_finite, number
+    assert parse_document(b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "a.yaml").non_finite

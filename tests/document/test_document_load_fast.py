@@ -32,9 +32,9 @@ def exact_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     exact = load_module._parse_json_exact
 
-    def counting(text: str, source: str, warnings: list[str]) -> Any:
+    def counting(text: str, source: str, warnings: list[str], *numbers: Any) -> Any:
         seen.append(text)
-        return exact(text, source, warnings)
+        return exact(text, source, warnings, *numbers)
 
     monkeypatch.setattr(load_module, "_parse_json_exact", counting)
     return seen
