@@ -6,9 +6,9 @@ fingerprint (hash of rule, pointer and value hash) so a consumer can match them 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from specreview.document.emit import ascii_json
 from specreview.findings import Finding, Report
 from specreview.reporters.base import TOOL_NAME, RenderContext
 
@@ -44,4 +44,4 @@ def report_to_dict(report: Report, ctx: RenderContext) -> dict[str, Any]:
 
 def render_json(report: Report, ctx: RenderContext) -> str:
     """Render `--format json`. ASCII-only output, so any terminal or CI log can carry it."""
-    return json.dumps(report_to_dict(report, ctx), indent=2) + "\n"
+    return ascii_json(report_to_dict(report, ctx))

@@ -7,12 +7,12 @@ numbers in it), so an alert survives edits above it instead of being closed and 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from specreview.document.emit import ascii_json
 from specreview.findings import Finding, Report, Severity
 from specreview.reporters.base import TOOL_NAME, RenderContext
 from specreview.ruleset.model import Rule
@@ -189,4 +189,4 @@ def report_to_sarif(report: Report, ctx: RenderContext) -> dict[str, Any]:
 
 def render_sarif(report: Report, ctx: RenderContext) -> str:
     """Render `--format sarif`."""
-    return json.dumps(report_to_sarif(report, ctx), indent=2) + "\n"
+    return ascii_json(report_to_sarif(report, ctx))

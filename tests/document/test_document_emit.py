@@ -165,3 +165,11 @@ def test_a_json_text_with_a_number_that_is_not_finite_is_never_given_to_the_fast
     for number in ("NaN", "Infinity", "-Infinity", "1e999"):
         assert parse_document((head + f', "x": {number}}}').encode(), "a.json").non_finite, number
     assert parse_document(b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "a.yaml").non_finite
+
+
+@pytest.mark.parametrize("data", [{"a": [1, {"b": None}], "c": "plain"}, {"title": "Café ☃", "n": 10**30}, []])
+def test_a_report_s_json_is_the_json_module_s_ascii_text(data: Any) -> None:
+    from specreview.document.emit import ascii_json
+
+    assert ascii_json(data) == json.dumps(data, indent=2) + "\n"
+    assert ascii_json(data).isascii()
