@@ -343,7 +343,7 @@ class Review:
         cached = self._selected.get(selector.source)
         if cached is None:
             cached = self._selected[selector.source] = list(
-                evaluate(selector, self.doc, self.index, lambda: self.flows)
+                evaluate(selector, self.doc, lambda: self.index, lambda: self.flows)
             )
         return cached
 

@@ -22,6 +22,8 @@ from specreview.flow import METHODS, FlowMap
 # path item, an operation). Rules that combine them need not check their candidates for repeats.
 DISJOINT_ALIASES = frozenset({"#SchemaProperty", "#Parameter", "#RequestBody", "#PathItem", "#Operation"})
 
+# The document's key index, built on first call: only some aliases need it (engine.Review.index).
+Index = Callable[[], KeyIndex]
 # The document's flow map, worked out on first call: only some aliases need it (engine.Review.flows).
 Flows = Callable[[], FlowMap]
 Step = tuple[str, Any]  # ("child", name) | ("wild", None) | ("index", i) | ("desc", name)
@@ -98,11 +100,11 @@ def _to_steps(node: Any) -> tuple[Step, ...] | None:
     return None
 
 
-def evaluate(selector: Selector, doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def evaluate(selector: Selector, doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     if selector.alias is not None:
         yield from _ALIAS_FUNCS[selector.alias](doc, index, flows)
     elif selector.steps is not None:
-        for path, value in _run_steps(selector.steps, doc, index):
+        for path, value in _run_steps(selector.steps, doc, index()):
             yield Candidate(path, value, str(path[-1]) if path else "")
     else:
         for match in selector.compiled.find(doc):
@@ -161,7 +163,7 @@ def _descendants(path: Path, node: Any, key: str) -> Iterator[tuple[Path, Any]]:
 # --------------------------------------------------------------------------- aliases
 
 
-def _schema_properties(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _schema_properties(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     for schema_path, schema in flows().schema_nodes.items():
         props = schema.get("properties")
         if isinstance(props, dict):
@@ -169,7 +171,7 @@ def _schema_properties(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Cand
                 yield Candidate((*schema_path, "properties", name), prop, str(name))
 
 
-def _parameters(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _parameters(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     def params_at(path: Path, params: Any) -> Iterator[Candidate]:
         if isinstance(params, list):
             for i, param in enumerate(params):
@@ -192,7 +194,7 @@ def _parameters(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
     yield from params_at(("parameters",), doc.get("parameters"))
 
 
-def _request_bodies(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _request_bodies(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     """The schema of each media type of each request body, inline or in `components/requestBodies`: the body
     as a whole (`dict[str, Any]`, a bare string), where `#SchemaProperty` sees only an object's properties."""
 
@@ -223,35 +225,36 @@ def _path_items(doc: Any) -> Iterator[tuple[Path, dict[str, Any]]]:
                 yield ("paths", key), item
 
 
-def _path_item_candidates(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _path_item_candidates(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     for path, item in _path_items(doc):
         yield Candidate(path, item, str(path[1]))
 
 
-def _operations(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _operations(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     for path, item in _path_items(doc):
         for method in METHODS:
             if isinstance(item.get(method), dict):
                 yield Candidate((*path, method), item[method], f"{method.upper()} {path[1]}")
 
 
-def _example_values(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _example_values(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
+    entries = index()
     for key in EXAMPLE_KEYS:
-        for path, value in index.entries.get(key, ()):
+        for path, value in entries.entries.get(key, ()):
             yield Candidate(path, value, key)
-    for path, value, holder in index.extensions:
+    for path, value, holder in entries.extensions:
         yield Candidate(path, value, str(path[-1]), holder)
 
 
-def _text(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
+def _text(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
     for key in TEXT_KEYS:
-        for path, value in index.entries.get(key, ()):
+        for path, value in index().entries.get(key, ()):
             if isinstance(value, str):
                 yield Candidate(path, value, key)
 
 
-def _server_urls(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]:
-    for path, servers in index.entries.get("servers", ()):
+def _server_urls(doc: Any, index: Index, flows: Flows) -> Iterator[Candidate]:
+    for path, servers in index().entries.get("servers", ()):
         if not isinstance(servers, list):
             continue
         for i, server in enumerate(servers):
@@ -273,7 +276,7 @@ def _server_urls(doc: Any, index: KeyIndex, flows: Flows) -> Iterator[Candidate]
     if isinstance(doc.get("host"), str):  # Swagger 2.0
         yield Candidate(("host",), doc["host"], "host")
     yield from _security_scheme_urls(doc)
-    yield from _document_links(doc, index)
+    yield from _document_links(doc, index())
 
 
 def _document_links(doc: Any, index: KeyIndex) -> Iterator[Candidate]:
