@@ -133,6 +133,14 @@ def _work(job: Job, settings: Settings) -> Outcome:
     return review_job(job, settings, allow, rules)
 
 
+def _size(job: Job) -> int:
+    """A job's size in bytes when it is a local file (a URL's is unknown until fetched: 0)."""
+    try:
+        return os.stat(job.location).st_size if "://" not in job.location else 0
+    except OSError:
+        return 0
+
+
 def default_processes() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -170,7 +178,9 @@ def review_jobs(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,)) as pool:
-            futures = {pool.submit(_work, job, settings): index for index, job in enumerate(jobs)}
+            # Largest first: a large document left for last would keep one worker busy while the others idle.
+            order = sorted(range(len(jobs)), key=lambda index: -_size(jobs[index]))
+            futures = {pool.submit(_work, jobs[index], settings): index for index in order}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 if on_done is not None:

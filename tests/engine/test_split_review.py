@@ -128,3 +128,21 @@ def test_the_runner_lets_one_document_split_unless_told_to_use_one_process(monke
         (outcome,) = review_jobs(jobs, settings, Allowances(), default_rules(), processes=processes)
         assert outcome.ok and outcome.findings
     assert asked == [True, True, False]
+
+
+def test_a_split_redaction_writes_what_one_process_writes(document_text: bytes, monkeypatch) -> None:
+    from specreview.redactor import redact_document
+
+    monkeypatch.setattr("specreview.redactor.can_fork", lambda: True)
+    forks = []
+    real = engine.Forked
+    monkeypatch.setattr(engine, "Forked", lambda task: forks.append(task) or real(task))
+    rules = default_rules()
+    split = redact_document(parse_document(document_text, "big.json"), rules, split=True)
+    assert len(forks) == 2  # the review of the input and the review of the output
+    whole = redact_document(parse_document(document_text, "big.json"), rules)
+    assert json.dumps(split.data) == json.dumps(whole.data)
+    assert [(c.pointer, c.action, c.rule) for c in split.changes] == [
+        (c.pointer, c.action, c.rule) for c in whole.changes
+    ]
+    assert split.redacted == whole.redacted > 0
