@@ -83,9 +83,24 @@ class Forked(Generic[T]):
         return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this child when its parent ends (PR_SET_PDEATHSIG): a parent killed by a signal its
+    handlers never see (SIGTERM, SIGKILL) must not leave the child working on for nobody."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):  # no libc to call: the child ends on its own once its work is done
+        return
+    if os.getppid() == 1:  # the parent ended before the request took effect
+        os._exit(1)
+
+
 def _serve(task: Callable[[], object], write_end: int) -> None:
     """In the child: run the task, write its pickled outcome, and end the process."""
     code = 0
+    _die_with_parent()
     try:
         try:
             payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)

@@ -60,7 +60,16 @@ def check(
     baseline: Annotated[
         str | None, typer.Option("--baseline", help="Report only findings not accepted in this baseline file.")
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes for several documents.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes for several documents (default: one per core); 1 also keeps one large document's review "
+            "in one process.",
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option(help="Exit 1 when a finding is at or above this severity (default: error).", case_sensitive=False),

@@ -36,6 +36,12 @@ def redact(
     output: Annotated[str, typer.Option("--output", "-o", help="Where to write the redacted document ('-': stdout).")],
     changes: Annotated[str | None, typer.Option(help="Write the change log (JSON) to this file.")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing output file or change log.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes for a large document's reviews (default: two where possible)."
+        ),
+    ] = None,
     validate: Annotated[
         bool, typer.Option(help="Also run openapi-spec-validator on the output (slow on big documents).")
     ] = False,
@@ -83,7 +89,7 @@ def redact(
     # The output follows the input's indentation; the input's text (20 MB for Graph) is not needed after that,
     # and not kept through the redaction's memory peak.
     indent = detect_indent(document.text)
-    split = worth_splitting(document)
+    split = worth_splitting(document) and jobs != 1
     document = dataclasses.replace(document, text="", _locator=None)
     inputs = [*([source] if source != "-" else []), *read_files(settings, rules)]
     if changes is not None and same_target(output, changes):

@@ -270,7 +270,10 @@ def _parse_json_exact(text: str, source: str, warnings: list[str], numbers: _Num
             parse_constant=numbers.parse_constant,
         )
     except json.JSONDecodeError as exc:
-        raise DocumentError(source, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        # The json module's reasons that end in " at" ("Unterminated string starting at") expect the position
+        # after them; ours comes first (source:line:column), so the reason ends before it.
+        reason = exc.msg.removesuffix(" starting at").removesuffix(" at")
+        raise DocumentError(source, f"invalid JSON: {reason}", exc.lineno, exc.colno) from None
     except RecursionError:
         raise DocumentError(source, "nesting too deep") from None
     except ValueError:  # an integer with more digits than int() accepts (sys.get_int_max_str_digits)

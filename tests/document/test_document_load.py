@@ -256,3 +256,17 @@ def test_stdin_over_size_limit() -> None:
 def test_unsupported_url_scheme() -> None:
     with pytest.raises(DocumentError, match="unsupported URL scheme 'ftp'"):
         load_document("ftp://example.com/spec.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "column"),
+    [
+        ('{"openapi": "3.1.0", "info": {"title": "cut off', "invalid JSON: Unterminated string", 40),
+        ('{"openapi": "3.1.0\x01"}', "invalid JSON: Invalid control character", 19),
+    ],
+)
+def test_a_json_error_s_reason_does_not_end_waiting_for_its_position(text: str, reason: str, column: int) -> None:
+    # The json module says "Unterminated string starting at" and puts the position after it; ours comes first.
+    with pytest.raises(DocumentError) as info:
+        parse_document(text.encode(), "openapi.json")
+    assert (info.value.reason, info.value.line, info.value.column) == (reason, 1, column)

@@ -146,3 +146,49 @@ def test_a_split_redaction_writes_what_one_process_writes(document_text: bytes, 
         (c.pointer, c.action, c.rule) for c in whole.changes
     ]
     assert split.redacted == whole.redacted > 0
+
+
+def test_a_child_does_not_outlive_a_parent_killed_outright(tmp_path: Path) -> None:
+    # SIGKILL leaves the parent no chance to reap its child: the child must end with it, not work on for nobody.
+    import subprocess
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from specreview.forked import Forked\n"
+        "child = Forked(lambda: time.sleep(60))\n"
+        "print(child._pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as parent:
+        assert parent.stdout is not None
+        child_pid = int(parent.stdout.readline())
+        parent.kill()
+        parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{child_pid}").exists():
+        status = Path(f"/proc/{child_pid}/status").read_text() if Path(f"/proc/{child_pid}").exists() else ""
+        if "State:\tZ" in status:
+            break  # ended; a zombie until init reaps it
+        time.sleep(0.05)
+    status = Path(f"/proc/{child_pid}/status").read_text() if Path(f"/proc/{child_pid}").exists() else ""
+    assert not status or "State:\tZ" in status
+
+
+def test_redact_jobs_1_writes_what_the_split_redaction_writes(document_text: bytes, tmp_path: Path) -> None:
+    import subprocess
+
+    source = tmp_path / "big.json"
+    source.write_bytes(document_text)
+    outputs = []
+    for extra in ([], ["-j", "1"]):
+        out = tmp_path / f"out{len(outputs)}.json"
+        done = subprocess.run(
+            [sys.executable, "-m", "specreview", "redact", str(source), "-o", str(out), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
