@@ -482,17 +482,10 @@ def detect_cvc(value: str, ctx: ValueContext, options: Mapping[str, Any]) -> Ite
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)(\d{3})-(?!00)(\d{2})-(?!0000)(\d{4})(?!-?\d)")
 
 
-def _id_field(words: tuple[str, ...], options: Mapping[str, Any]) -> bool:
-    """Whether a field with these words holds an id number: it has all the words of one of `id_fields` and none
-    of `not_id_words` (`ssn_last4`, `passport_country`, `tax_id_type` are about the number, not the number)."""
-    if not words or set(words) & set(options.get("not_id_words", ())):
-        return False
-    combos = options.get("id_fields", ())
-    return any(combo in words if isinstance(combo, str) else all(w in words for w in combo) for combo in combos)
-
-
-def _government_id_gate(options: Mapping[str, Any]) -> Gate:
-    # _id_field with its word lists as sets, made once: the gate asks it of every distinct field of a document.
+def _id_field_test(options: Mapping[str, Any]) -> Callable[[str], bool]:
+    """Whether a field holds an id number, by its name: it has all the words of one of `id_fields` and none of
+    `not_id_words` (`ssn_last4`, `passport_country`, `tax_id_type` are about the number, not the number). The
+    word lists become sets once: the gate asks this of every distinct field of a document."""
     never = frozenset(options.get("not_id_words", ()))
     combos = options.get("id_fields", ())
     singles = frozenset(combo for combo in combos if isinstance(combo, str))
@@ -502,7 +495,16 @@ def _government_id_gate(options: Mapping[str, Any]) -> Gate:
         words = set(split_words(field))
         return bool(words) and not words & never and (bool(words & singles) or any(g <= words for g in groups))
 
-    return Gate(pattern=r"\d{3}-\d{2}-\d{4}", field=id_field)
+    return id_field
+
+
+def _id_field(options: Mapping[str, Any]) -> Callable[[str], bool]:
+    """The rule's id-field test, made when its options were prepared (or now, for options that were not)."""
+    return options.get("_id_field") or _id_field_test(options)
+
+
+def _government_id_gate(options: Mapping[str, Any]) -> Gate:
+    return Gate(pattern=r"\d{3}-\d{2}-\d{4}", field=_id_field(options))
 
 
 @detector("government-id", gate=_government_id_gate)
@@ -512,8 +514,7 @@ def detect_government_id(value: str, ctx: ValueContext, options: Mapping[str, An
     for match in _SSN.finditer(value) if "-" in value else ():
         if match.group(0) not in dummies:
             yield Hit("social security number", match.group(0))
-    words = split_words(ctx.field)
-    if ctx.in_text or is_placeholder(value) or value in dummies or not _id_field(words, options):
+    if ctx.in_text or is_placeholder(value) or value in dummies or not _id_field(options)(ctx.field):
         return
     # `JT 48 21 93 B`, `529.982.247-25`: grouped, so the digits are counted; a URL or prose is not an id number.
     digits = sum(c.isdigit() for c in value)
@@ -623,6 +624,8 @@ def prepare_options(options: dict[str, Any]) -> dict[str, Any]:
         prepared["_described"] = re.compile(str(options["described"]))
     if "not_described" in options:
         prepared["_not_described"] = re.compile(str(options["not_described"]))
+    if "id_fields" in options:
+        prepared["_id_field"] = _id_field_test(prepared)
     if "test_cards" in options:
         prepared["_test_cards"] = frozenset(re.sub(r"\D", "", str(c)) for c in options["test_cards"])
     return prepared

@@ -19,7 +19,7 @@ from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext, rule_gate
 from specreview.document.key_index import KeyIndex, index_keys
 from specreview.document.model import Document
-from specreview.document.pointer import Path, escape, to_pointer
+from specreview.document.pointer import Path, to_pointer, token_text
 from specreview.findings import Finding, Severity, hash_value
 from specreview.flow import RESPONSE_FLOWS, FlowMap, analyse_flows
 from specreview.forked import Forked, can_fork
@@ -134,13 +134,16 @@ class Review:
             return None
         if self._source is not None and not wanted & self._source.flags_set:
             return False
-        return any(value is True and path[-1] in wanted for path, value, _ in self.index.extensions)
+        return bool(wanted & self._flags_set)
+
+    @functools.cached_property
+    def _flags_set(self) -> frozenset[str]:
+        """The `x-` keys some object sets to true."""
+        return frozenset(path[-1] for path, value, _ in self.index.extensions if value is True)
 
     def verdicts(self) -> Verdicts:
         """What a later review of a derived document may reuse, without keeping this review's indexes alive."""
-        extensions = self.index.extensions
-        flags = frozenset(path[-1] for path, value, _ in extensions if value is True)
-        return Verdicts(self.allow, self.own_contact, self._memo, flags, self._has_ignores)
+        return Verdicts(self.allow, self.own_contact, self._memo, self._flags_set, self._has_ignores)
 
     def run(self, rules: Iterable[Rule], *, locate: Locate = "all", fork: bool = False) -> list[RawFinding]:
         """The findings of the enabled rules. Which get a source position: `all`; `no-info` for reports that
@@ -157,6 +160,25 @@ class Review:
         runs this process's share of the rules; the PendingReview's `findings` waits for the child's."""
         enabled = {rule.id: rule for rule in rules if rule.enabled}  # the last of several with one id
         return PendingReview(self, list(enabled.values()), locate, fork)
+
+    def _assembled(
+        self, rules: list[Rule], by_rule: dict[str, list[RawFinding]], located: list[RawFinding], locate: Locate
+    ) -> list[RawFinding]:
+        """The findings of `rules` in rule order, then the documented values they imply (`example_values`), each
+        with its position: those in `located` have theirs already, the others get theirs in one batch."""
+        enabled = {rule.id: rule for rule in rules}
+        found = {(raw.finding.rule, raw.finding.pointer): raw for rule in rules for raw in by_rule.get(rule.id, ())}
+        for raw in list(found.values()):
+            rule = enabled[raw.finding.rule]
+            for derived in self._example_values(rule, raw, enabled):
+                key = (derived.finding.rule, derived.finding.pointer)
+                target = enabled[derived.finding.rule]
+                if key not in found and not self._suppressed(derived.path, target) and not self._allowed(derived):
+                    found[key] = derived
+        done = {id(raw) for raw in located}
+        pending = self._located([raw for raw in found.values() if id(raw) not in done], locate)
+        positioned = iter(pending)
+        return [raw if id(raw) in done else next(positioned) for raw in found.values()]
 
     def _remote_part(
         self, rules: list[Rule], locate: Locate
@@ -219,7 +241,7 @@ class Review:
         options = dict(rule.options)
         if self.own_contact:
             options["_own_emails"] = self.own_contact
-        if rule.match.on in ("value", "text"):
+        if rule.match.on in _VALUE_MATCHES:
             for raw in self._match_values(rule, self._value_blocks(rule), options):
                 if not self._issued_exempt(rule, raw):
                     yield raw
@@ -331,7 +353,7 @@ class Review:
                 holder = cand.holder
                 if holder is None:
                     field = self._find_field_name(path)
-                elif "in" in holder and isinstance(holder.get("name"), str):
+                elif _is_parameter(holder):
                     field = _parameter_field(holder)  # an extension of a parameter: its values are the parameter's
                 else:
                     field = ""  # as _find_field_name decides for an extension, without walking down to its holder
@@ -462,7 +484,7 @@ class Review:
         for i in range(len(path) - 1, -1, -1):
             token = path[i]
             parent = node_chain[i]  # the container holding `token`
-            if isinstance(parent, dict) and "in" in parent and isinstance(parent.get("name"), str):
+            if isinstance(parent, dict) and _is_parameter(parent):
                 return _parameter_field(parent)
             if str(token).startswith("x-") or token == "enum":
                 return ""  # a vendor extension's values, or the choices a field allows: none is the field's value
@@ -501,8 +523,7 @@ class Review:
         base = self._parent_pointers.get(parent)
         if base is None:
             base = self._parent_pointers[parent] = to_pointer(parent)
-        last = path[-1]
-        return f"{base}/{last if type(last) is str and '~' not in last and '/' not in last else escape(last)}"
+        return f"{base}/{token_text(path[-1])}"
 
     def _allowed(self, raw: RawFinding) -> bool:
         """Accepted in the configuration: an allowed name, or a pointer at or below an allowed one."""
@@ -577,21 +598,7 @@ class PendingReview:
                 located += theirs
                 for raw in theirs:
                     by_rule.setdefault(raw.finding.rule, []).append(raw)
-        enabled = {rule.id: rule for rule in self._rules}
-        found = {
-            (raw.finding.rule, raw.finding.pointer): raw for rule in self._rules for raw in by_rule.get(rule.id, ())
-        }
-        for raw in list(found.values()):
-            rule = enabled[raw.finding.rule]
-            for derived in review._example_values(rule, raw, enabled):
-                key = (derived.finding.rule, derived.finding.pointer)
-                target = enabled[derived.finding.rule]
-                if key not in found and not review._suppressed(derived.path, target) and not review._allowed(derived):
-                    found[key] = derived
-        done = {id(raw) for raw in located}
-        pending = review._located([raw for raw in found.values() if id(raw) not in done], self._locate)
-        positioned = iter(pending)
-        return [raw if id(raw) in done else next(positioned) for raw in found.values()]
+        return review._assembled(self._rules, by_rule, located, self._locate)
 
 
 _REQUEST = frozenset({"request"})
@@ -715,7 +722,7 @@ def _add_string_leaves(places: Places, path: Path, value: Any, field: str) -> No
         p, node, inherited = stack.pop()
         if isinstance(node, dict):
             # Inside a parameter object every value belongs to the parameter.
-            own = _parameter_field(node) if "in" in node and isinstance(node.get("name"), str) else None
+            own = _parameter_field(node) if _is_parameter(node) else None
             after_examples = bool(p) and p[-1] == "examples"
             for key, child in node.items():
                 is_text = isinstance(child, str)
@@ -747,6 +754,11 @@ def _add_string_leaves(places: Places, path: Path, value: Any, field: str) -> No
                         at.append(leaf)
                 elif isinstance(child, (dict, list)):
                     stack.append(((*p, i), child, inherited))
+
+
+def _is_parameter(node: dict[str, Any]) -> bool:
+    """Whether an object is a parameter (or a header written like one): it says where (`in`) and its `name`."""
+    return "in" in node and isinstance(node.get("name"), str)
 
 
 def _parameter_field(param: dict[str, Any]) -> str:

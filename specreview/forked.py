@@ -22,12 +22,16 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the platform tells, else every core)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def can_fork() -> bool:
     """Whether `Forked` may be used here: Linux, two usable cores or more, one thread."""
     if sys.platform != "linux" or not hasattr(os, "fork"):
         return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores >= 2 and threading.active_count() == 1
+    return usable_cores() >= 2 and threading.active_count() == 1
 
 
 class Forked(Generic[T]):

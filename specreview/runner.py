@@ -18,6 +18,7 @@ from specreview.document.fetch import FetchOptions
 from specreview.document.ref_allow import RefAllowList
 from specreview.errors import SpecreviewError
 from specreview.findings import DocumentInfo, Finding
+from specreview.forked import usable_cores
 from specreview.ruleset.model import Rule
 
 if TYPE_CHECKING:  # the engine is imported by workers when they review, not when the CLI starts
@@ -142,7 +143,7 @@ def _size(job: Job) -> int:
 
 
 def default_processes() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    return usable_cores()
 
 
 def review_jobs(

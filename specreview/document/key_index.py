@@ -3,7 +3,7 @@
 Rules select most nodes through OpenAPI-aware aliases (selectors.py); the ones found by key name, wherever
 they are (`example`, `description`, `servers`, every `x-` extension), come from this index rather than from a
 walk per rule. A JSON document is indexed while it loads: the walk that proves its nesting within limits and
-counts its members for the duplicate-key check (json_shape.py) is the same walk, so a large document is
+counts its members for the duplicate-key check (duplicate_keys.py) is the same walk, so a large document is
 visited once instead of twice.
 """
 

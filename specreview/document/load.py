@@ -11,8 +11,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from specreview.document.duplicate_keys import key_tokens
 from specreview.document.fetch import FetchOptions, display_url, fetch, size_text, url_scheme
-from specreview.document.json_shape import key_tokens
 from specreview.document.key_index import KeyIndex, index_json
 from specreview.document.locate import JsonLocator, YamlLocator
 from specreview.document.model import Document, Format
@@ -230,7 +230,7 @@ def _parse_json(
     """The data, and its key index when the fast path built one (None otherwise).
 
     Plain `json.loads` is the C fast path; the walk that indexes the data (key_index.py) then proves, with
-    the text, that no key is duplicated and nothing nests too deep (json_shape.py says how). Whatever it
+    the text, that no key is duplicated and nothing nests too deep (duplicate_keys.py says how). Whatever it
     cannot prove clean (a duplicate, a string starting with a colon, deep nesting, a parse error) is parsed
     again by `_parse_json_exact`, which decides: its warnings and errors are exactly what they always were."""
     numbers = numbers or _NumberWatch()

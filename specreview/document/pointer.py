@@ -20,9 +20,14 @@ def unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
+def token_text(token: str | int) -> str:
+    """A path token as it is written in a pointer. Most tokens need no escaping: a review writes a pointer for
+    each of tens of thousands of findings."""
+    return token if type(token) is str and "~" not in token and "/" not in token else escape(token)
+
+
 def to_pointer(path: Iterable[str | int]) -> str:
-    # Most tokens need no escaping; a review builds a pointer for each of tens of thousands of findings.
-    tokens = [t if type(t) is str and "~" not in t and "/" not in t else escape(t) for t in path]
+    tokens = [token_text(t) for t in path]
     return "/" + "/".join(tokens) if tokens else ""
 
 

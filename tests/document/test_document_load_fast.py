@@ -16,7 +16,7 @@ from hypothesis_profiles import FUZZ_HEALTH_CHECKS
 
 from specreview.document import load as load_module
 from specreview.document import refs as refs_module
-from specreview.document.json_shape import key_tokens
+from specreview.document.duplicate_keys import key_tokens
 from specreview.document.key_index import index_json, index_keys
 from specreview.document.load import MAX_DEPTH, load_document, parse_data, parse_document
 from specreview.document.refs import ref_holders, ref_warnings
