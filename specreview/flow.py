@@ -301,22 +301,30 @@ class _Walker:
                 self.queue.append((path, schema, flow, owner))
 
     def _drain(self) -> None:
-        nodes = self.result.schema_nodes
-        while self.queue:
-            path, schema, flow, owner = self.queue.popleft()
+        # The hot loop of the walk (Graph: 150,000 schema nodes): `_enqueue` is inlined for the subschemas, and
+        # a node without subschema keywords, `$ref` or discriminator (most are leaves) costs two lookups.
+        nodes, flows = self.result.schema_nodes, self.result.flows
+        queue = self.queue
+        popleft, append = queue.popleft, queue.append
+        while queue:
+            path, schema, flow, owner = popleft()
             nodes[path] = schema
-            for child_path, child, child_flow in _subschemas(path, schema, flow):
-                self._enqueue(child_path, child, child_flow, owner)
-            resolved = self._ref_target(schema)
-            if resolved is not None:
-                target_path, target = resolved
-                self._edge(owner, target_path, flow)
-                self._enqueue(target_path, target, flow, owner_of(target_path))
-            mapping = (
-                schema.get("discriminator", {}).get("mapping")
-                if isinstance(schema.get("discriminator"), dict)
-                else None
-            )
+            if not _SUBSCHEMA_KEYS.isdisjoint(schema):
+                for child_path, child, child_flow in _subschemas(path, schema, flow):
+                    known = flows.get(child_path, _NO_FLOWS)
+                    if child is True:  # a property any value satisfies: it goes where its schema goes
+                        flows[child_path] = _with_flow(known, child_flow)
+                    elif child_flow not in known:  # the flows recorded are those walked: also the walk's seen-set
+                        flows[child_path] = _with_flow(known, child_flow)
+                        append((child_path, child, child_flow, owner))
+            if "$ref" in schema:
+                resolved = self._ref_target(schema)
+                if resolved is not None:
+                    target_path, target = resolved
+                    self._edge(owner, target_path, flow)
+                    self._enqueue(target_path, target, flow, owner_of(target_path))
+            discriminator = schema.get("discriminator")
+            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
             if isinstance(mapping, dict):
                 for value in mapping.values():
                     ref = value if isinstance(value, str) and value.startswith("#") else None
