@@ -43,6 +43,7 @@ class Forked(Generic[T]):
     parent's own work fails."""
 
     def __init__(self, task: Callable[[], T]) -> None:
+        _reap_ended()
         read_end, write_end = os.pipe()
         self._pid = os.fork()
         if self._pid == 0:  # the child: run, send, end without touching anything of the parent's
@@ -64,18 +65,26 @@ class Forked(Generic[T]):
         try:
             while chunk := os.read(self._read_end, 1 << 20):
                 chunks.append(chunk)
-        finally:
-            ok = self._reap(kill=False)
-        if not ok:
-            return None
+        except BaseException:
+            self._reap(kill=True)
+            raise
         try:
             status, value = pickle.loads(b"".join(chunks))
-        except Exception:  # a truncated message: the child died while writing
+        except Exception:  # nothing, or a truncated message: the child died before it had written everything
+            status, value = "error", None
+        if status != "ok":
+            self._reap(kill=False)
             return None
-        return value if status == "ok" else None
+        # Delivered. The child closed its end before ending, and ending is the kernel freeing its memory (a tenth
+        # of a second after a large review): nobody waits for that. It is reaped when it has ended (_reap_ended).
+        self._done = True
+        os.close(self._read_end)
+        _ending.append(self._pid)
+        _reap_ended()
+        return value
 
-    def _reap(self, *, kill: bool) -> bool:
-        """Wait for the child (killing it first if asked); whether it ended normally."""
+    def _reap(self, *, kill: bool) -> None:
+        """Wait for the child to end, killing it first if asked."""
         self._done = True
         os.close(self._read_end)
         if kill:
@@ -83,8 +92,21 @@ class Forked(Generic[T]):
                 os.kill(self._pid, 9)
             except ProcessLookupError:
                 pass
-        _, status = os.waitpid(self._pid, 0)
-        return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        os.waitpid(self._pid, 0)
+
+
+# Children that delivered their result and are ending: reaped once they have, without waiting for it.
+_ending: list[int] = []
+
+
+def _reap_ended() -> None:
+    for pid in list(_ending):
+        try:
+            ended, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # reaped already (a caller's own wait for any child)
+            ended = pid
+        if ended:
+            _ending.remove(pid)
 
 
 def _die_with_parent() -> None:
@@ -113,6 +135,7 @@ def _serve(task: Callable[[], object], write_end: int) -> None:
         view = memoryview(payload)
         while view:
             view = view[os.write(write_end, view) :]
+        os.close(write_end)  # the parent has it all now, not only once this process has freed its memory
     except BaseException:
         code = 1
     finally:
