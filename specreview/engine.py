@@ -31,6 +31,8 @@ from specreview.string_scan import StringScan
 from specreview.words import name_words, split_words
 
 IGNORE_KEY = "x-specreview-ignore"
+# An ASCII character written as an escape (`\u0078` for `x`): how a JSON text can hold a key it does not spell out.
+_ASCII_ESCAPE = re.compile(r"\\u00[0-7][0-9a-fA-F]")
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
 # The field is None when not worked out yet (prose: see Review._grouped).
 Leaf = tuple[Path, str, Any, str | None, bool]
@@ -88,9 +90,20 @@ class Verdicts:
 class Review:
     """The indexes one document's review shares across rules."""
 
-    def __init__(self, document: Document, allow: Allowances | None = None, *, judged: Verdicts | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        allow: Allowances | None = None,
+        *,
+        judged: Verdicts | None = None,
+        unindexed: bool = False,
+    ) -> None:
         """`judged`: the verdicts of an earlier review of a document this one derives from by removals and masks
-        only (redaction reviews its own output)."""
+        only (redaction reviews its own output). `unindexed`: this process runs rules that need no key index
+        (another process, with the index, runs the value rules: review_json_split), so whether the document
+        suppresses anything or sets a flag is told from its JSON text, conservatively, not from an index built
+        for that alone."""
+        self._unindexed = unindexed and document.format == "json" and bool(document.text)
         self.document = document
         self.allow = allow or Allowances()
         self.doc = document.data
@@ -124,17 +137,30 @@ class Review:
         finding needs the walk up its path."""
         if self._source is not None and not self._source.had_ignores:
             return False
+        if self._unindexed:
+            return self._text_may_hold(IGNORE_KEY)
         return any(path[-1] == IGNORE_KEY for path, _, _ in self.index.extensions)
 
     def has_extension_set(self, names: Iterable[str]) -> bool | None:
         """Whether some object holds one of the extensions `names` set to true, from the index (it has every
-        `x-` key outside name maps, data included); None when a name is no `x-` key."""
+        `x-` key outside name maps, data included); None when a name is no `x-` key. Unindexed: whether one may."""
         wanted = set(names)
         if any(not name.startswith("x-") for name in wanted):
             return None
         if self._source is not None and not wanted & self._source.flags_set:
             return False
+        if self._unindexed:  # may be set: only a rule's needless run follows from a wrong guess
+            return any(self._text_may_hold(name) for name in wanted)
         return bool(wanted & self._flags_set)
+
+    def _text_may_hold(self, key: str) -> bool:
+        """Whether the JSON text may have the ASCII object key `key`: it spells it, or writes some ASCII character
+        as an escape (then the key might be spelt so)."""
+        return key in self.document.text or self._escapes_ascii
+
+    @functools.cached_property
+    def _escapes_ascii(self) -> bool:
+        return _ASCII_ESCAPE.search(self.document.text) is not None
 
     @functools.cached_property
     def _flags_set(self) -> frozenset[str]:
@@ -840,3 +866,76 @@ def review_document(
         found = review.run(rules, locate=locate, fork=fork)
     hold_until_exit(document, review)
     return found
+
+
+def review_json_split(
+    text: str,
+    source: str,
+    rules: Iterable[Rule],
+    allow: Allowances | None = None,
+    *,
+    path: str | None = None,
+    name: str | None = None,
+    locate: Locate = "all",
+) -> tuple[Document, list[RawFinding]] | None:
+    """Review a large JSON text in two processes that each parse it, for what `load_document` and
+    `review_document(split=True)` give, sooner: a forked child parses the text, builds the key index (the walk
+    that also counts object members and limits nesting: a fifth of a second on the 20 MB Graph description) and
+    runs the value rules; meanwhile this process parses it with plain `json.loads`, runs the others and counts
+    the text's key tokens. Equal counts prove no key is written twice (duplicate_keys.py), for both parses: the
+    same text gives the same data. Each process touches only its own objects, where a fork after loading would
+    have both copy the pages they share as they count references.
+
+    `name`: what findings call the document (default `source`). None when it is not done so (the text is short,
+    or not JSON; no second core; the text is no valid OpenAPI document, or one the checks would warn about;
+    the child failed): the caller loads and reviews the usual way, which says what is wrong."""
+    from specreview.document.duplicate_keys import key_tokens
+    from specreview.document.load import parse_json_unproven
+    from specreview.document.refs import ref_warnings
+
+    if len(text) < SPLIT_MIN_CHARS or not text.lstrip().startswith("{") or not can_fork():
+        return None
+    shown = name or source
+    enabled = list({rule.id: rule for rule in rules if rule.enabled}.values())
+    remote = [rule for rule in enabled if rule.match.on in _VALUE_MATCHES]
+    local = [rule for rule in enabled if rule not in remote]
+
+    held: list[object] = []  # the child's document and review: freeing them would only delay its answer
+
+    def child_part() -> tuple[list[RawFinding], list[str], int] | None:
+        indexed = parse_json_unproven(text, source, path=path, indexed=True)
+        if indexed is None or indexed.key_index is None:
+            return None
+        indexed.source = shown
+        index = indexed.key_index
+        warnings = ref_warnings(indexed.data, holders=index.ref_holders)
+        child_review = Review(indexed, allow)
+        held.extend((indexed, child_review))
+        found, _ = child_review._remote_part(remote, locate)
+        return found, warnings, index.members
+
+    with gc_paused(), Forked(child_part) as child:
+        document = parse_json_unproven(text, source, path=path)
+        if document is None:
+            return None
+        document.source = shown
+        review = Review(document, allow, unindexed=True)
+        try:
+            located = review._located(_flat(review._findings(local)), locate)
+        except RecursionError:  # nesting the child's checks may refuse: the usual load says so
+            return None
+        keys = key_tokens(text)  # here rather than in the child, which has more to do
+        delivered = child.result()
+        if delivered is None:
+            return None
+        theirs, warnings, members = delivered
+        if members != keys:  # a key written twice (or a string that looks like one): the usual load tells
+            return None
+        document.warnings = warnings
+        located += theirs
+        by_rule: dict[str, list[RawFinding]] = {}
+        for raw in located:
+            by_rule.setdefault(raw.finding.rule, []).append(raw)
+        found = review._assembled(enabled, by_rule, located, locate)
+    hold_until_exit(document, review)
+    return document, found

@@ -22,7 +22,8 @@ from specreview.forked import usable_cores
 from specreview.ruleset.model import Rule
 
 if TYPE_CHECKING:  # the engine is imported by workers when they review, not when the CLI starts
-    from specreview.engine import Locate
+    from specreview.document.model import Document
+    from specreview.engine import Locate, RawFinding
 
 # Files a directory argument contributes; other files in it are not OpenAPI documents.
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -101,15 +102,19 @@ def review_job(job: Job, settings: Settings, allow: Allowances, rules: Sequence[
 
     outcome = Outcome(job)
     try:
-        fetch = replace(settings.fetch, headers=job.headers) if job.headers else settings.fetch
-        document = load_document(
-            job.location, max_bytes=settings.max_bytes, fetch_options=fetch, allow_refs=settings.allow_refs
-        )
-        if job.name != job.location:
-            document.source = job.name  # reports name the target, not a temporary or absolute path
+        done = _review_split_from_the_text(job, settings, allow, rules) if settings.split else None
+        if done is None:
+            fetch = replace(settings.fetch, headers=job.headers) if job.headers else settings.fetch
+            document = load_document(
+                job.location, max_bytes=settings.max_bytes, fetch_options=fetch, allow_refs=settings.allow_refs
+            )
+            if job.name != job.location:
+                document.source = job.name  # reports name the target, not a temporary or absolute path
+            found = review_document(document, rules, allow, locate=settings.locate, split=settings.split)
+        else:
+            document, found = done
         outcome.warnings = list(document.warnings)
         outcome.document = DocumentInfo(document.source, document.version, document.title)
-        found = review_document(document, rules, allow, locate=settings.locate, split=settings.split)
         outcome.findings = [raw.finding for raw in found]
     except SpecreviewError as exc:
         outcome.error = str(exc)
@@ -117,6 +122,23 @@ def review_job(job: Job, settings: Settings, allow: Allowances, rules: Sequence[
     except RecursionError:
         outcome.error = f"{job.name}: too deeply nested to review"
     return outcome
+
+
+def _review_split_from_the_text(
+    job: Job, settings: Settings, allow: Allowances, rules: Sequence[Rule]
+) -> tuple[Document, list[RawFinding]] | None:
+    """A large local JSON file reviewed by two processes that each parse it (engine.review_json_split); None
+    when that is not done, and the usual load and review follow (a file read twice then is a small one, or one
+    that will not load as it is)."""
+    from specreview.document.load import decode, read_file
+    from specreview.engine import SPLIT_MIN_CHARS, review_json_split
+
+    if settings.allow_refs or job.location == "-" or "://" in job.location or _size(job) < SPLIT_MIN_CHARS:
+        return None  # what bundling adds, and what is fetched or piped, is read once, by the usual load
+    raw = read_file(job.location, settings.max_bytes)
+    text = decode(raw, job.location)
+    del raw
+    return review_json_split(text, job.location, rules, allow, path=job.location, name=job.name, locate=settings.locate)
 
 
 def _init_worker(settings: Settings) -> None:

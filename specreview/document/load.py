@@ -160,9 +160,13 @@ def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docum
 
 
 def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> Document:
-    """parse_document without pausing the collector. A JSON text's document comes with its key index, built by
-    the walk that checked it (key_index.py)."""
-    text = decode(raw, source)
+    """parse_document without pausing the collector."""
+    return parse_text(decode(raw, source), source, path=path)
+
+
+def parse_text(text: str, source: str, *, path: str | None = None) -> Document:
+    """parse_document for text already decoded; the caller pauses the collector. A JSON text's document comes
+    with its key index, built by the walk that checked it (key_index.py)."""
     first = _NON_SPACE.search(text)
     fmt: Format = "json" if first is not None and first.group() in "{[" else "yaml"
     warnings: list[str] = []
@@ -187,6 +191,34 @@ def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docu
     document = Document(source=source, data=data, format=fmt, text=text, path=path, warnings=warnings, _locator=locator)
     document.key_index = index
     document.non_finite = fmt == "yaml" or numbers.non_finite
+    return document
+
+
+def parse_json_unproven(text: str, source: str, *, path: str | None = None, indexed: bool = False) -> Document | None:
+    """The document plain `json.loads` makes of a JSON text, without the proof that no key is written twice: for
+    review_json_split (engine.py), whose two processes each parse the text and share one proof. `indexed`: with
+    the key index, whose walk also proves that nothing nests too deep and counts the object members, for the
+    caller to compare with `key_tokens(text)` (duplicate_keys.py) before it trusts the data. None when the text
+    is no OpenAPI document parsed so, or nests too deep: `parse_text` then tells why. The caller pauses the
+    collector."""
+    numbers = _NumberWatch()
+    try:
+        data = json.loads(text, parse_float=numbers.parse_float, parse_constant=numbers.parse_constant)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    index = index_json(data, MAX_DEPTH) if indexed else None
+    if indexed and index is None:
+        return None
+    locator = JsonLocator(text)
+    try:
+        _check_version(data, source, locator)
+    except DocumentError:
+        return None
+    document = Document(source=source, data=data, format="json", text=text, path=path, _locator=locator)
+    document.key_index = index
+    document.non_finite = numbers.non_finite
     return document
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,110 @@ def test_redact_jobs_1_writes_what_the_split_redaction_writes(document_text: byt
         assert done.returncode == 0, done.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+# -- a large JSON file parsed by both processes (engine.review_json_split) ------------------------------------
+
+
+def loaded_and_reviewed(text: bytes, locate: Any = "all") -> tuple[Any, list[Any]]:
+    """What the usual load (its reference checks included) and a review in one process give."""
+    from specreview.document.load import load_document
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "big.json")
+        path.write_bytes(text)
+        document = load_document(str(path))
+    document.source = "big.json"
+    return document, review_document(document, default_rules(), locate=locate)
+
+
+def split_from_the_text(text: bytes, locate: Any = "all") -> tuple[Any, list[Any]] | None:
+    return engine.review_json_split(text.decode(), "big.json", default_rules(), locate=locate)
+
+
+@pytest.mark.parametrize("locate", ["all", "no-info"])
+def test_a_text_parsed_in_both_processes_gives_what_one_load_and_review_give(
+    document_text: bytes, locate: Any, monkeypatch
+) -> None:
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    # A reference to nothing: the child's warnings come back with its findings.
+    text = document_text.replace(b'"#/components/schemas/C1ApiError"', b'"#/components/schemas/Nowhere"', 1)
+    done = split_from_the_text(text, locate)
+    assert done is not None
+    document, found = done
+    expected_document, expected = loaded_and_reviewed(text, locate)
+    assert summary(found) == summary(expected)
+    assert document.warnings == expected_document.warnings and any("Nowhere" in w for w in document.warnings)
+    assert (document.version, document.title, document.format) == (
+        expected_document.version,
+        expected_document.title,
+        "json",
+    )
+
+
+def test_an_ignore_key_spelt_with_escapes_still_suppresses(document_text: bytes, monkeypatch) -> None:
+    # The process without the key index tells from the text whether the document may suppress anything.
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    doc = json.loads(document_text)
+    doc["x-specreview-ignore"] = ["unbounded-input"]
+    text = json.dumps(doc, indent=1).replace("x-specreview-ignore", "x-specreview-\\u0069gnore").encode()
+    assert b"x-specreview-ignore" not in text
+    _, expected = loaded_and_reviewed(text)
+    _, unsuppressed = loaded_and_reviewed(document_text)
+    assert any(r.finding.rule == "unbounded-input" for r in unsuppressed)
+    assert not any(r.finding.rule == "unbounded-input" for r in expected)
+    done = split_from_the_text(text)
+    assert done is not None and summary(done[1]) == summary(expected)
+
+
+def test_what_the_checks_would_warn_about_is_left_to_the_usual_load(document_text: bytes, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    duplicated = document_text.replace(b'"openapi":', b'"info": {"title": "t", "version": "1"}, "openapi":', 1)
+    assert split_from_the_text(duplicated) is None  # a duplicate key: the usual load warns
+    assert split_from_the_text(b"[" + document_text + b"]") is None  # not an object
+    assert split_from_the_text(document_text.replace(b'"openapi":', b'"swagger-not":', 1)) is None  # no version
+    assert split_from_the_text(b'{"openapi": "3.1.0"}') is None  # too short to gain
+
+
+def test_a_failed_child_leaves_the_text_to_the_usual_load(document_text: bytes, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    monkeypatch.setattr(engine, "Forked", lambda task: Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)))
+    assert split_from_the_text(document_text) is None
+
+
+def test_the_runner_parses_a_large_file_in_both_processes_unless_told_to_use_one(
+    document_text: bytes, tmp_path: Path, monkeypatch
+) -> None:
+    from specreview.config import Allowances
+    from specreview.document.fetch import FetchOptions
+    from specreview.runner import Settings, expand_sources, review_jobs
+
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    source = tmp_path / "big.json"
+    source.write_bytes(document_text)
+    splits: list[int] = []
+    real = engine.review_json_split
+    monkeypatch.setattr(engine, "review_json_split", lambda *a, **k: splits.append(1) or real(*a, **k))
+    jobs = expand_sources([str(source)])
+    settings = Settings(FetchOptions(), 1 << 26)
+    outcomes = []
+    for processes in (None, 1):
+        (outcome,) = review_jobs(jobs, settings, Allowances(), default_rules(), processes=processes)
+        assert outcome.ok
+        outcomes.append(outcome)
+    assert splits == [1]
+    split, single = outcomes
+    assert split.findings == single.findings and split.findings
+    assert (split.document, split.warnings) == (single.document, single.warnings)
+
+
+def test_a_child_that_delivered_is_reaped_once_it_has_ended() -> None:
+    with Forked(lambda: 42) as child:
+        assert child.result() == 42
+    pid = child._pid
+    deadline = __import__("time").monotonic() + 10
+    while pid in forked._ending and __import__("time").monotonic() < deadline:
+        forked._reap_ended()
+    assert pid not in forked._ending
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # no zombie left behind
