@@ -1000,8 +1000,13 @@ NOTES = """## Notes
 - Redocly CLI 2.77 prints a notice that Node.js 20 support is ending (it runs on Node 20; later releases need 22.12).
 - `check DIR` runs its workers as child processes: its peak RSS is that of the largest single process.
 - `check` and `redact` of one document of 512 KB or more use a second core (Linux): the rules that read example
-  values and prose run in a forked child (engine.py, forked.py). Wall time is what a user waits; `CPU s` (user and
-  system time of the process and the children it waited for) is the work done on both cores.
+  values and prose run in a forked child (engine.py, forked.py). For `check` of a JSON file the child is forked
+  before anything is parsed and both processes parse the text: the child builds the key index and runs the value
+  rules, the parent runs the others and counts key tokens for the duplicate-key proof (engine.review_json_split).
+  Wall time is what a user waits; `CPU s` (user and system time of the process and the children it waited for:
+  the command waits for its child before it exits) is the work done on both cores. `peak RSS` is the larger of
+  the two processes' peaks, not their sum: on Graph each holds a parse of its own, and the pair's peaks add up
+  to about 2.3× the floor's (measured with /proc/self/smaps_rollup: parent 203 MB, child 172 MB private).
 - Reproduce: `python benchmarks/run.py --scaling --write-docs` (tens of minutes; peers and corpus are fetched
   into `.cache/` on the first run). Every run's raw numbers are in `.cache/bench/last-run.json`.
 """

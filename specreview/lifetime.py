@@ -38,10 +38,14 @@ def hold_until_exit(*objects: object) -> None:
 
 
 def exit_process(code: int) -> NoReturn:
-    """Flush standard output and error, then end the process at once with `code`."""
+    """Flush standard output and error, wait for forked children still ending, then end the process at once
+    with `code`."""
+    from specreview.forked import reap_before_exit
+
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`| head -1`) or a closed stream: nothing left to say
             pass
+    reap_before_exit()
     os._exit(code)

@@ -300,3 +300,13 @@ def test_a_child_that_delivered_is_reaped_once_it_has_ended() -> None:
     assert pid not in forked._ending
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # no zombie left behind
+
+
+def test_a_command_ends_after_the_children_it_forked() -> None:
+    # Their time and memory then count in the command's own resource usage, and none is left an orphan.
+    with Forked(lambda: 7) as child:
+        assert child.result() == 7
+    forked.reap_before_exit()
+    assert not forked._ending
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child._pid, os.WNOHANG)
