@@ -586,7 +586,9 @@ class PendingReview:
         local = [rule for rule in rules if rule not in self._remote]
         self._child: Forked[Any] | None = None
         if self._remote and local:
-            self._child = Forked(lambda: review._remote_part(self._remote, locate))
+            # Its findings are few: this process locates them after its own, from the containers its scan has
+            # passed (JsonLocator._starts), sooner than the child could scan the text from the top.
+            self._child = Forked(lambda: review._remote_part(self._remote, "none"))
         else:
             self._remote, local = [], rules
         self._located: list[RawFinding] = []  # findings already given their positions
@@ -621,6 +623,7 @@ class PendingReview:
             else:
                 theirs, verdicts = delivered
                 review._memo.update(verdicts)
+                theirs = review._located(theirs, self._locate)
                 located += theirs
                 for raw in theirs:
                     by_rule.setdefault(raw.finding.rule, []).append(raw)
@@ -911,7 +914,7 @@ def review_json_split(
         warnings = ref_warnings(indexed.data, holders=index.ref_holders)
         child_review = Review(indexed, allow)
         held.extend((indexed, child_review))
-        found, _ = child_review._remote_part(remote, locate)
+        found, _ = child_review._remote_part(remote, "none")  # located by the parent, which has scanned the text
         return found, warnings, index.members
 
     with gc_paused(), Forked(child_part) as child:
@@ -932,7 +935,9 @@ def review_json_split(
         if members != keys:  # a key written twice (or a string that looks like one): the usual load tells
             return None
         document.warnings = warnings
-        located += theirs
+        # The parent's own scan recorded where the containers it passed open: the child's few findings are found
+        # from there, not by a second scan from the top (JsonLocator._starts).
+        located += review._located(theirs, locate)
         by_rule: dict[str, list[RawFinding]] = {}
         for raw in located:
             by_rule.setdefault(raw.finding.rule, []).append(raw)

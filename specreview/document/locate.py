@@ -110,6 +110,9 @@ class JsonLocator(_Locator):
         self._newlines: list[int] | None = None
         # With duplicate keys the data holds the last occurrence, so the scan cannot stop at the first.
         self._scan_all = has_duplicate_keys
+        # Where each container near the top that a scan has passed opens (`_RECORDED_DEPTH`): a later batch starts
+        # at the deepest one on the way to each of its paths, not at the top of the text.
+        self._starts: dict[Tokens, int] = {}
 
     def _position(self, offset: int) -> Position:
         if self._newlines is None:
@@ -120,15 +123,31 @@ class JsonLocator(_Locator):
 
     def _find(self, wanted: list[Tokens]) -> dict[Tokens, Position | None]:
         found: dict[Tokens, Position | None] = dict.fromkeys(wanted)
-        for path, offset in self._scan(set(wanted)).items():
-            found[path] = self._position(offset)
+        by_start: dict[Tokens, set[Tokens]] = {}
+        for path in wanted:
+            by_start.setdefault(self._known_container(path), set()).add(path)
+        for container, paths in by_start.items():
+            depth = len(container)
+            start = self._starts[container] if container else 0
+            for suffix, offset in self._scan({path[depth:] for path in paths}, start, container).items():
+                found[(*container, *suffix)] = self._position(offset)
         return found
 
-    def _scan(self, wanted: set[Tokens]) -> dict[Tokens, int]:
-        """Offsets of the wanted paths, from one pass over the tokens that ends when all have been seen."""
+    def _known_container(self, path: Tokens) -> Tokens:
+        """The deepest container above `path` whose start a scan recorded; () for the whole text."""
+        starts = self._starts
+        for depth in range(min(len(path) - 1, _RECORDED_DEPTH), 0, -1):
+            if path[:depth] in starts:
+                return path[:depth]
+        return ()
+
+    def _scan(self, wanted: set[Tokens], start: int = 0, container: Tokens = ()) -> dict[Tokens, int]:
+        """Offsets of the wanted paths below the container at `container` that opens at `start` (by default the
+        whole text), from one pass over the tokens that ends when all have been seen or the container closes.
+        The paths are relative to the container."""
         offsets: dict[Tokens, int] = {}
         if () in wanted:
-            first = _NON_SPACE.search(self._text)
+            first = _NON_SPACE.search(self._text, start)
             offsets[()] = first.start() if first else 0
         # The wanted paths as a trie of tokens: each followed container keeps its trie node, so telling
         # whether a member is wanted or on the way to one is a dict lookup by its key, not a path built
@@ -141,14 +160,15 @@ class JsonLocator(_Locator):
             node[_WANTED] = wanted_path
         remaining = len(wanted) - len(offsets) if not self._scan_all else -1
         # One entry per followed container: [is_object, expecting a key (objects) / index of the next item
-        # (arrays), its trie node]. Only containers on the way to a wanted path are followed; any other is
-        # skipped by counting brackets until it closes.
+        # (arrays), its trie node, its path while within _RECORDED_DEPTH else None]. Only containers on the way
+        # to a wanted path are followed; any other is skipped by counting brackets until it closes.
         stack: list[list[Any]] = []
+        starts = self._starts
         key = ""
         key_offset = 0
         text = self._text
         search = _TOKENS.search
-        pos = 0
+        pos = start
         while remaining != 0:
             match = search(text, pos)
             if match is None:
@@ -158,6 +178,8 @@ class JsonLocator(_Locator):
             first = token[0]
             if first == "}" or first == "]":
                 stack.pop()
+                if not stack:
+                    break  # the container scanned has closed
                 continue
             if first == ",":
                 frame = stack[-1]
@@ -171,23 +193,31 @@ class JsonLocator(_Locator):
                 key_offset = match.start()
                 continue
             # A value starts here.
+            path = None
             if stack:
-                is_object, index, node = stack[-1]
-                sub = node.get(key if is_object else str(index))
+                is_object, index, node, above = stack[-1]
+                token_here = key if is_object else str(index)
+                sub = node.get(token_here)
                 if sub is not None and _WANTED in sub:
                     found = sub[_WANTED]
                     if found not in offsets:
                         remaining -= 1
                     offsets[found] = key_offset if is_object else match.start()
+                if above is not None and len(above) < _RECORDED_DEPTH and (first == "{" or first == "["):
+                    path = (*above, token_here)
+                    starts[path] = match.start()
             else:
                 sub = trie
+                path = container if len(container) <= _RECORDED_DEPTH else None
             if first == "{" or first == "[":
                 if sub is not None and len(sub) > (_WANTED in sub):  # on the way to a wanted path
-                    stack.append([first == "{", True if first == "{" else 0, sub])
+                    stack.append([first == "{", True if first == "{" else 0, sub, path])
                 elif len(stack) < _WALKED_LEVELS:
-                    stack.append([first == "{", True if first == "{" else 0, _NOTHING_WANTED])
+                    stack.append([first == "{", True if first == "{" else 0, _NOTHING_WANTED, path])
                 else:
                     pos = _skip_value(text, match.start())
+            elif not stack:
+                break  # a scalar where a container was expected: nothing below it
         return offsets
 
 
@@ -195,6 +225,9 @@ class JsonLocator(_Locator):
 # _skip_value only ever parses one path item, one component or smaller: `components/responses` whole would
 # briefly double the memory its part of the document takes.
 _WALKED_LEVELS = 2
+# The depth down to which a scan records where containers open (JsonLocator._starts): a path item's operations,
+# one component (`/components/schemas/User`).
+_RECORDED_DEPTH = 3
 _NOTHING_WANTED: dict[Any, Any] = {}
 _SCAN_ONCE = json.JSONDecoder().scan_once
 

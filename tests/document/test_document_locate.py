@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -114,10 +115,10 @@ def test_findings_are_located_in_one_pass(tmp_path, monkeypatch: pytest.MonkeyPa
     scans = 0
     original = JsonLocator._scan
 
-    def counting_scan(self, wanted):  # type: ignore[no-untyped-def]
+    def counting_scan(self, wanted, *where):  # type: ignore[no-untyped-def]
         nonlocal scans
         scans += 1
-        return original(self, wanted)
+        return original(self, wanted, *where)
 
     monkeypatch.setattr(JsonLocator, "_scan", counting_scan)
     findings = [raw.finding for raw in review_document(loaded, load_rules())]
@@ -173,3 +174,64 @@ def test_json_duplicate_keys_locate_the_later_one() -> None:
     locator = JsonLocator(text, has_duplicate_keys=True)
     assert locator.locate("/a") == (2, 2)
     assert locator.locate("/a/y") == (2, 8)
+
+
+# -- a later batch starts inside a container an earlier scan passed -------------------------------------------
+
+
+def every_path(node: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every member and item of a JSON value, as locate_paths takes them, in document order."""
+    paths = [path]
+    if isinstance(node, dict):
+        for key, child in node.items():
+            paths += every_path(child, (*path, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            paths += every_path(child, (*path, str(i)))
+    return paths
+
+
+SAMPLE = (Path(__file__).resolve().parents[2] / "samples" / "userauth.openapi.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_second_batch_is_located_where_one_batch_would_locate_it(seed: int) -> None:
+    import random
+
+    paths = every_path(json.loads(SAMPLE))
+    rng = random.Random(seed)
+    first, second = rng.sample(paths, 40), rng.sample(paths, 300)
+    expected = JsonLocator(SAMPLE).locate_paths(second)
+    locator = JsonLocator(SAMPLE)
+    locator.locate_paths(first)
+    assert locator.locate_paths(second) == expected
+    assert len(expected) == len(set(second))
+
+
+def test_a_second_batch_scans_only_the_containers_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    locator = JsonLocator(SAMPLE)
+    data = json.loads(SAMPLE)
+    last_schema = list(data["components"]["schemas"])[-1]
+    locator.locate_paths([("components", "schemas", last_schema, "type")])  # passes every schema on its way
+    scanned: list[tuple[int, tuple[str, ...]]] = []
+    original = JsonLocator._scan
+
+    def recording(self, wanted, start=0, container=()):  # type: ignore[no-untyped-def]
+        scanned.append((start, container))
+        return original(self, wanted, start, container)
+
+    target = ("components", "schemas", "UserInDB", "properties", "hashed_password")
+    expected = JsonLocator(SAMPLE).locate_paths([target])
+    monkeypatch.setattr(JsonLocator, "_scan", recording)
+    assert locator.locate_paths([target]) == expected
+    ((start, container),) = scanned
+    assert container == ("components", "schemas", "UserInDB") and SAMPLE[start] == "{"
+
+
+def test_with_duplicate_keys_a_second_batch_still_finds_the_occurrence_the_data_holds() -> None:
+    text = '{"a": {"x": {"k": 1}}, "b": 2, "a": {"x": {"k": 3}, "y": [4]}}'
+    locator = JsonLocator(text, has_duplicate_keys=True)
+    assert locator.locate_paths([("b",)]) == {("b",): (1, 24)}
+    found = locator.locate_paths([("a", "x", "k"), ("a", "y", "0")])
+    assert found == JsonLocator(text, has_duplicate_keys=True).locate_paths([("a", "x", "k"), ("a", "y", "0")])
+    assert found[("a", "x", "k")] == (1, text.index('"k": 3') + 1)

@@ -81,3 +81,30 @@ def test_a_case_insensitive_pattern_is_gated_by_its_literals_ignoring_case() -> 
     assert prefilter.patterns_for("paſsword `Tr0ub4dor&3`") == [0]  # re ignoring case matches the long s
     assert scoped.search("paſsword `Tr0ub4dor&3`")
     assert prefilter.patterns_for("nothing to see here") == []
+
+
+def naive_patterns_for(prefilter, value: str) -> list[int]:
+    """The prefilter's definition, checked literal by literal."""
+    folded = value.casefold()
+    return [
+        index
+        for index, gate in enumerate(prefilter.gates)
+        if gate is None or any(literal in (folded if gate[1] else value) for literal in gate[0])
+    ]
+
+
+SHIPPED = literal_filter(CREDENTIAL_PATTERNS)
+# Pieces of the shipped literals (whole, cut, overlapping), so that strings hold several, nested and overlapping.
+FRAGMENTS = sorted({piece for gate in SHIPPED.gates if gate for s in gate[0] for piece in (s, s[:3], s[1:], s.upper())})
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=8).map("".join))
+def test_the_patterns_a_string_admits_are_those_whose_literals_it_holds(value: str) -> None:
+    assert SHIPPED.patterns_for(value) == naive_patterns_for(SHIPPED, value)
+
+
+def test_a_literal_inside_or_overlapping_another_still_admits_its_pattern() -> None:
+    prefilter = literal_filter([re.compile(r"api-key=\w+"), re.compile(r"key=\w+"), re.compile(r"y=\d+x")])
+    assert prefilter.patterns_for("the api-key=abc") == [0, 1, 2] == naive_patterns_for(prefilter, "the api-key=abc")
+    assert prefilter.patterns_for("apkey=1") == [1, 2]
