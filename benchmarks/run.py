@@ -1002,7 +1002,8 @@ NOTES = """## Notes
 - `check` and `redact` of one document of 512 KB or more use a second core (Linux): the rules that read example
   values and prose run in a forked child (engine.py, forked.py). For `check` of a JSON file the child is forked
   before anything is parsed and both processes parse the text: the child builds the key index and runs the value
-  rules, the parent runs the others and counts key tokens for the duplicate-key proof (engine.review_json_split).
+  rules, the parent runs the others, counts key tokens for the duplicate-key proof (engine.review_json_split),
+  and locates the child's findings from where its own scan saw the containers open (locate.py).
   Wall time is what a user waits; `CPU s` (user and system time of the process and the children it waited for:
   the command waits for its child before it exits) is the work done on both cores. `peak RSS` is the larger of
   the two processes' peaks, not their sum: on Graph each holds a parse of its own, and the pair's peaks add up
