@@ -31,8 +31,6 @@ from specreview.string_scan import StringScan
 from specreview.words import name_words, split_words
 
 IGNORE_KEY = "x-specreview-ignore"
-# An ASCII character written as an escape (`\u0078` for `x`): how a JSON text can hold a key it does not spell out.
-_ASCII_ESCAPE = re.compile(r"\\u00[0-7][0-9a-fA-F]")
 # A string below a selected node: (path, text, the container holding it, its field, whether it is prose).
 # The field is None when not worked out yet (prose: see Review._grouped).
 Leaf = tuple[Path, str, Any, str | None, bool]
@@ -154,13 +152,10 @@ class Review:
         return bool(wanted & self._flags_set)
 
     def _text_may_hold(self, key: str) -> bool:
-        """Whether the JSON text may have the ASCII object key `key`: it spells it, or writes some ASCII character
-        as an escape (then the key might be spelt so)."""
-        return key in self.document.text or self._escapes_ascii
-
-    @functools.cached_property
-    def _escapes_ascii(self) -> bool:
-        return _ASCII_ESCAPE.search(self.document.text) is not None
+        """Whether the JSON text may have the object key `key`: it spells it, or writes one of the key's characters
+        as an escape (then the key might be spelt so: `x-priv\\u00e9`, `x-a\\/b`)."""
+        text = self.document.text
+        return key in text or _escapes_of(key).search(text) is not None
 
     @functools.cached_property
     def _flags_set(self) -> frozenset[str]:
@@ -846,6 +841,23 @@ def _own_contact(doc: dict[str, Any]) -> tuple[str, ...]:
     contact = info.get("contact") if isinstance(info, dict) else None
     email = contact.get("email") if isinstance(contact, dict) else None
     return (email.lower(),) if isinstance(email, str) else ()
+
+
+# The characters JSON may write with a short escape (`\/`, `\"`), besides `\uXXXX`, which any character may use.
+_SHORT_ESCAPES = {"/": "/", '"': '"', "\\": "\\", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
+
+
+@functools.lru_cache(maxsize=64)
+def _escapes_of(key: str) -> re.Pattern[str]:
+    """A search for any escape that writes a character of `key`: how a JSON text can hold the key without
+    spelling it out. A character beyond the Basic Multilingual Plane is escaped as a surrogate pair."""
+    codes = set()
+    for char in set(key):
+        units = char.encode("utf-16-be")
+        codes.update(int.from_bytes(units[i : i + 2], "big") for i in range(0, len(units), 2))
+    spelt = [f"u{code:04x}" for code in sorted(codes)]
+    spelt += [re.escape(_SHORT_ESCAPES[char]) for char in sorted(set(key)) if char in _SHORT_ESCAPES]
+    return re.compile(r"\\(?:" + "|".join(spelt) + ")", re.IGNORECASE)
 
 
 def worth_splitting(document: Document) -> bool:

@@ -47,5 +47,8 @@ def exit_process(code: int) -> NoReturn:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`| head -1`) or a closed stream: nothing left to say
             pass
-    reap_before_exit()
+    try:
+        reap_before_exit()
+    except KeyboardInterrupt:  # everything is written: an interrupt now only ends the wait
+        pass
     os._exit(code)

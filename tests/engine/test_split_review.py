@@ -310,3 +310,46 @@ def test_a_command_ends_after_the_children_it_forked() -> None:
     assert not forked._ending
     with pytest.raises(ChildProcessError):
         os.waitpid(child._pid, os.WNOHANG)
+
+
+FLAG_RULE = """id: x-{slug}-marked
+category: internal-path
+severity: error
+summary: An operation marked {flag}
+message: "{{name}} is marked {flag}"
+given: ["#Operation"]
+match:
+  on: node
+  check: [flag]
+redact: remove
+options:
+  flags: ["{flag}"]
+docs:
+  what: Finds operations marked {flag}.
+  why: They are not for the public.
+  fix: Remove them.
+"""
+
+
+@pytest.mark.parametrize(("flag", "slug"), [("x-privé", "prive"), ("x-a/b", "slash"), ("x-\U0001f512", "lock")])
+def test_a_custom_flag_spelt_with_escapes_is_still_found(
+    document_text: bytes, flag: str, slug: str, tmp_path: Path, monkeypatch
+) -> None:
+    # The process without the key index tells from the text whether a flag may be set: `json.dumps` writes
+    # `x-privé` as `x-priv\u00e9`, and `/` may be written `\/`.
+    from specreview.ruleset.load import load_rules
+
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / f"x-{slug}-marked.yaml").write_text(FLAG_RULE.format(flag=flag, slug=slug), encoding="utf-8")
+    rules = load_rules([rules_dir])
+    doc = json.loads(document_text)
+    first_path = next(iter(doc["paths"]))
+    next(iter(doc["paths"][first_path].values()))[flag] = True
+    text = json.dumps(doc, indent=1).replace('"x-a/b"', '"x-a\\/b"')  # json.dumps escapes non-ASCII itself
+    assert f'"{flag}"' not in text  # spelt with an escape only
+    expected = review_document(parse_document(text.encode(), "big.json"), rules)
+    assert any(r.finding.rule == f"x-{slug}-marked" for r in expected)
+    done = engine.review_json_split(text, "big.json", rules)
+    assert done is not None and summary(done[1]) == summary(expected)
