@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -883,6 +883,18 @@ def review_document(
     return found
 
 
+@dataclass
+class TextReview:
+    """What review_json_split gives: the document the parent parsed, the findings, the verdicts a review of a
+    document derived from it may reuse (with the child's exact flags and suppressions: the parent has no index
+    to tell them), and what the caller's `meanwhile` made while the child finished."""
+
+    document: Document
+    findings: list[RawFinding]
+    verdicts: Verdicts
+    made_meanwhile: Any = None
+
+
 def review_json_split(
     text: str,
     source: str,
@@ -892,14 +904,18 @@ def review_json_split(
     path: str | None = None,
     name: str | None = None,
     locate: Locate = "all",
-) -> tuple[Document, list[RawFinding]] | None:
+    meanwhile: Callable[[Document], Any] | None = None,
+    hold: bool = True,
+) -> TextReview | None:
     """Review a large JSON text in two processes that each parse it, for what `load_document` and
     `review_document(split=True)` give, sooner: a forked child parses the text, builds the key index (the walk
     that also counts object members and limits nesting: a fifth of a second on the 20 MB Graph description) and
     runs the value rules; meanwhile this process parses it with plain `json.loads`, runs the others and counts
     the text's key tokens. Equal counts prove no key is written twice (duplicate_keys.py), for both parses: the
     same text gives the same data. Each process touches only its own objects, where a fork after loading would
-    have both copy the pages they share as they count references.
+    have both copy the pages they share as they count references. `meanwhile(document)` runs in this process
+    once its own rules are done (redaction copies the document there). `hold`: keep the document and this
+    process's review until exit (lifetime.py); redaction, which goes on to build more, lets the review go.
 
     `name`: what findings call the document (default `source`). None when it is not done so (the text is short,
     or not JSON; no second core; the text is no valid OpenAPI document, or one the checks would warn about;
@@ -917,7 +933,7 @@ def review_json_split(
 
     held: list[object] = []  # the child's document and review: freeing them would only delay its answer
 
-    def child_part() -> tuple[list[RawFinding], list[str], int] | None:
+    def child_part() -> tuple[list[RawFinding], Any, list[str], int, frozenset[str], bool] | None:
         indexed = parse_json_unproven(text, source, path=path, indexed=True)
         if indexed is None or indexed.key_index is None:
             return None
@@ -926,8 +942,8 @@ def review_json_split(
         warnings = ref_warnings(indexed.data, holders=index.ref_holders)
         child_review = Review(indexed, allow)
         held.extend((indexed, child_review))
-        found, _ = child_review._remote_part(remote, "none")  # located by the parent, which has scanned the text
-        return found, warnings, index.members
+        found, memo = child_review._remote_part(remote, "none")  # located by the parent, which has scanned the text
+        return found, memo, warnings, index.members, child_review._flags_set, child_review._has_ignores
 
     with gc_paused(), Forked(child_part) as child:
         document = parse_json_unproven(text, source, path=path)
@@ -939,14 +955,16 @@ def review_json_split(
             located = review._located(_flat(review._findings(local)), locate)
         except RecursionError:  # nesting the child's checks may refuse: the usual load says so
             return None
+        made = meanwhile(document) if meanwhile is not None else None
         keys = key_tokens(text)  # here rather than in the child, which has more to do
         delivered = child.result()
         if delivered is None:
             return None
-        theirs, warnings, members = delivered
+        theirs, memo, warnings, members, flags_set, has_ignores = delivered
         if members != keys:  # a key written twice (or a string that looks like one): the usual load tells
             return None
         document.warnings = warnings
+        review._memo.update(memo)
         # The parent's own scan recorded where the containers it passed open: the child's few findings are found
         # from there, not by a second scan from the top (JsonLocator._starts).
         located += review._located(theirs, locate)
@@ -954,5 +972,7 @@ def review_json_split(
         for raw in located:
             by_rule.setdefault(raw.finding.rule, []).append(raw)
         found = review._assembled(enabled, by_rule, located, locate)
-    hold_until_exit(document, review)
-    return document, found
+    verdicts = Verdicts(review.allow, review.own_contact, review._memo, flags_set, has_ignores)
+    if hold:
+        hold_until_exit(document, review)
+    return TextReview(document, found, verdicts, made)

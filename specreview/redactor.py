@@ -15,11 +15,19 @@ from typing import Any
 from specreview.config import Allowances
 from specreview.document.model import Document
 from specreview.document.pointer import Path, parse_pointer, resolve_tokens, to_pointer
-from specreview.engine import RawFinding, Review
+from specreview.engine import RawFinding, Review, Verdicts, review_json_split
 from specreview.errors import RedactionError
 from specreview.forked import can_fork
 from specreview.gc_pause import gc_paused
-from specreview.redaction import Action, Change, Redaction, check_integrity, prepare_redaction, trace_redactions
+from specreview.redaction import (
+    Action,
+    Change,
+    PreparedRedaction,
+    Redaction,
+    check_integrity,
+    prepare_redaction,
+    trace_redactions,
+)
 from specreview.redaction.marks import INFRASTRUCTURE_EXTENSIONS, marked_nodes
 from specreview.ruleset.model import Rule
 from specreview.selectors import AUTH_URL_KEYS, EXAMPLE_KEYS, TEXT_KEYS
@@ -221,6 +229,49 @@ def redact_document(
         return _redact(document, rules, allow, drop_extensions, keep_extensions, fork)
 
 
+def redact_json_text(
+    text: str,
+    source: str,
+    rules: Sequence[Rule],
+    *,
+    path: str | None = None,
+    allow: Allowances | None = None,
+    drop_extensions: Sequence[str] = (),
+    keep_extensions: Sequence[str] = (),
+) -> tuple[Document, RedactionResult] | None:
+    """Redact a large JSON text, as `load_document` then `redact_document(split=True)` would, sooner: the review
+    of the input forks before the text is parsed, and each process parses it (engine.review_json_split); this
+    one copies the document for the redaction while the child finishes. The document comes back without its
+    text. None when that is not done (see review_json_split): the caller loads and redacts the usual way."""
+    redacting = _redacting(rules)
+    with gc_paused():
+        done = review_json_split(
+            text,
+            source,
+            redacting,
+            allow,
+            path=path,
+            locate="none",  # changes name pointers, not lines
+            meanwhile=lambda document: prepare_redaction(document.data),
+            hold=False,
+        )
+        if done is None:
+            return None
+        document = dataclasses.replace(done.document, text="", _locator=None)  # not kept through the peak
+        found, verdicts, prepared = done.findings, done.verdicts, done.made_meanwhile
+        del done
+        result = _redact_reviewed(
+            document, rules, allow, drop_extensions, keep_extensions, True, found, verdicts, prepared
+        )
+    return document, result
+
+
+def _redacting(rules: Sequence[Rule]) -> list[Rule]:
+    # Only redacting rules decide anything here; the others (weak inputs: thousands of findings on a large
+    # document) are for `check`.
+    return [r for r in rules if r.redact != "none"]
+
+
 def _redact(
     document: Document,
     rules: Sequence[Rule],
@@ -229,21 +280,38 @@ def _redact(
     keep_extensions: Sequence[str],
     fork: bool,
 ) -> RedactionResult:
-    by_id = {r.id: r for r in rules}
-    # Only redacting rules decide anything here; the others (weak inputs: thousands of findings on a large
-    # document) are for `check`.
-    redacting = [r for r in rules if r.redact != "none"]
     review = Review(document, allow)
-    with review.begin(redacting, locate="none", fork=fork) as pending:  # changes name pointers, not lines
+    with review.begin(_redacting(rules), locate="none", fork=fork) as pending:  # changes name pointers, not lines
         # The copy does not depend on what the review finds: made while a forked child finishes its rules.
         prepared = prepare_redaction(document.data) if fork else None
         findings = pending.findings()
     verdicts = review.verdicts()
+    del review, pending  # their indexes are as large as the document: not kept while the copy is re-reviewed
+    return _redact_reviewed(
+        document, rules, allow, drop_extensions, keep_extensions, fork, findings, verdicts, prepared
+    )
+
+
+def _redact_reviewed(
+    document: Document,
+    rules: Sequence[Rule],
+    allow: Allowances | None,
+    drop_extensions: Sequence[str],
+    keep_extensions: Sequence[str],
+    fork: bool,
+    findings: list[RawFinding],
+    verdicts: Verdicts,
+    prepared: PreparedRedaction | None,
+) -> RedactionResult:
+    """The redaction once the input's review has found what to redact."""
+    by_id = {r.id: r for r in rules}
+    redacting = _redacting(rules)
     internal = by_id.get(INTERNAL_RULE)
     flags = _marking_flags(internal)
-    # Most documents mark nothing: the review's index tells without a walk of the whole document by role.
-    any_marks = bool(flags) and review.has_extension_set(flags) is not False
-    del review, pending  # their indexes are as large as the document: not kept while the copy is re-reviewed
+    # Most documents mark nothing: the review's flags tell without a walk of the whole document by role.
+    any_marks = bool(flags) and (
+        any(not flag.startswith("x-") for flag in flags) or bool(verdicts.flags_set.intersection(flags))
+    )
     actions = plan_actions(document.data, findings, by_id)
     marked = _marked_actions(document.data, internal, flags, allow) if internal and any_marks else []
     actions.extend(marked)

@@ -138,7 +138,8 @@ def _review_split_from_the_text(
     raw = read_file(job.location, settings.max_bytes)
     text = decode(raw, job.location)
     del raw
-    return review_json_split(text, job.location, rules, allow, path=job.location, name=job.name, locate=settings.locate)
+    done = review_json_split(text, job.location, rules, allow, path=job.location, name=job.name, locate=settings.locate)
+    return (done.document, done.findings) if done is not None else None
 
 
 def _init_worker(settings: Settings) -> None:

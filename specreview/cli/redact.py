@@ -73,40 +73,56 @@ def redact(
     from specreview.document.emit import detect_indent, dump_pieces
     from specreview.document.load import load_document
     from specreview.engine import worth_splitting
-    from specreview.errors import OutputError
-    from specreview.output import check_target, same_target, write_all
-    from specreview.redactor import redact_document
+    from specreview.output import write_all
+    from specreview.redactor import redact_document, redact_json_text
 
     settings, rules = setup(config, rules_dir)
-    document = load_document(
-        source,
-        max_bytes=max_bytes,
-        fetch_options=fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure),
-        allow_refs=ref_allow_list(allow_remote_refs),
-    )
-    for warning in document.warnings:  # on stderr: the output may be stdout
-        typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
-    # The output follows the input's indentation; the input's text (20 MB for Graph) is not needed after that,
-    # and not kept through the redaction's memory peak.
-    indent = detect_indent(document.text)
-    split = worth_splitting(document) and jobs != 1
-    document = dataclasses.replace(document, text="", _locator=None)
+    refs = ref_allow_list(allow_remote_refs)
     inputs = [*([source] if source != "-" else []), *read_files(settings, rules)]
-    if changes is not None and same_target(output, changes):
-        raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
-    # Both targets are checked before any work: an existing output without --force is refused at once.
-    for target in (output, *([changes] if changes is not None else [])):
-        check_target(target, force=force, inputs=inputs)
+    text = _large_local_json(source, max_bytes) if jobs != 1 and not refs else None
+    done = None
+    if text is not None:  # reviewed by two processes that each parse it (redactor.redact_json_text)
+        _check_targets(output, changes, force, inputs)
+        indent = detect_indent(text)
+        done = redact_json_text(
+            text,
+            source,
+            rules,
+            path=source,
+            allow=settings.allow,
+            drop_extensions=drop_extensions,
+            keep_extensions=keep_extensions,
+        )
+        del text
+    if done is not None:
+        document, result = done
+        for warning in document.warnings:  # on stderr: the output may be stdout
+            typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
+    else:
+        document = load_document(
+            source,
+            max_bytes=max_bytes,
+            fetch_options=fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure),
+            allow_refs=refs,
+        )
+        for warning in document.warnings:  # on stderr: the output may be stdout
+            typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
+        # The output follows the input's indentation; the input's text (20 MB for Graph) is not needed after
+        # that, and not kept through the redaction's memory peak.
+        indent = detect_indent(document.text)
+        split = worth_splitting(document) and jobs != 1
+        document = dataclasses.replace(document, text="", _locator=None)
+        _check_targets(output, changes, force, inputs)
+        result = redact_document(
+            document,
+            rules,
+            allow=settings.allow,
+            drop_extensions=drop_extensions,
+            keep_extensions=keep_extensions,
+            split=split,
+        )
     fmt = _format_for(output, document.format)
     indent = indent if fmt == document.format else 2
-    result = redact_document(
-        document,
-        rules,
-        allow=settings.allow,
-        drop_extensions=drop_extensions,
-        keep_extensions=keep_extensions,
-        split=split,
-    )
     if validate:
         validate_output(result.data, document.source)
     # Written as it is serialised: a large document's output is never held whole (see dump_pieces). Both files
@@ -123,6 +139,36 @@ def redact(
 
     done = f"{plural(result.redacted, 'finding')} redacted, {plural(len(result.changes), 'change')}"
     typer.echo(f"specreview: {done} -> {output}", err=True)
+
+
+def _check_targets(output: str, changes: str | None, force: bool, inputs: list[str]) -> None:
+    """Both targets are checked before any work: an existing output without --force is refused at once."""
+    from specreview.errors import OutputError
+    from specreview.output import check_target, same_target
+
+    if changes is not None and same_target(output, changes):
+        raise OutputError(f"--changes and --output both name {changes}; give the change log its own file")
+    for target in (output, *([changes] if changes is not None else [])):
+        check_target(target, force=force, inputs=inputs)
+
+
+def _large_local_json(source: str, max_bytes: int) -> str | None:
+    """The text of a local file large enough for a review in two processes (engine.SPLIT_MIN_CHARS), when it
+    is JSON; None otherwise (what is fetched or piped is read once, by the usual load)."""
+    import os
+
+    from specreview.document.load import decode, read_file
+    from specreview.engine import SPLIT_MIN_CHARS
+
+    if source == "-" or "://" in source:
+        return None
+    try:
+        if os.stat(source).st_size < SPLIT_MIN_CHARS:
+            return None
+    except OSError:
+        return None  # the usual load says what is wrong with it
+    text = decode(read_file(source, max_bytes), source)
+    return text if text.lstrip().startswith("{") else None
 
 
 def _format_for(output: str, source_format: Literal["json", "yaml"]) -> Literal["json", "yaml"]:

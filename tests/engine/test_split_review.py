@@ -211,7 +211,8 @@ def loaded_and_reviewed(text: bytes, locate: Any = "all") -> tuple[Any, list[Any
 
 
 def split_from_the_text(text: bytes, locate: Any = "all") -> tuple[Any, list[Any]] | None:
-    return engine.review_json_split(text.decode(), "big.json", default_rules(), locate=locate)
+    done = engine.review_json_split(text.decode(), "big.json", default_rules(), locate=locate)
+    return (done.document, done.findings) if done is not None else None
 
 
 @pytest.mark.parametrize("locate", ["all", "no-info"])
@@ -352,4 +353,68 @@ def test_a_custom_flag_spelt_with_escapes_is_still_found(
     expected = review_document(parse_document(text.encode(), "big.json"), rules)
     assert any(r.finding.rule == f"x-{slug}-marked" for r in expected)
     done = engine.review_json_split(text, "big.json", rules)
-    assert done is not None and summary(done[1]) == summary(expected)
+    assert done is not None and summary(done.findings) == summary(expected)
+
+
+# -- redaction of a large JSON text parsed by both processes (redactor.redact_json_text) ----------------------
+
+
+def marked_document(text: bytes) -> bytes:
+    """The large document with an operation and a schema marked x-internal: marks the input review must see."""
+    doc = json.loads(text)
+    first_path = next(iter(doc["paths"]))
+    next(iter(doc["paths"][first_path].values()))["x-internal"] = True
+    next(iter(doc["components"]["schemas"].values()))["x-internal"] = True
+    return json.dumps(doc, indent=1).encode()
+
+
+@pytest.mark.parametrize("marked", [False, True])
+def test_a_text_redacted_by_both_processes_gives_what_one_load_and_redaction_give(
+    document_text: bytes, marked: bool, monkeypatch
+) -> None:
+    from specreview.redactor import redact_document, redact_json_text
+
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    text = marked_document(document_text) if marked else document_text
+    rules = default_rules()
+    done = redact_json_text(text.decode(), "big.json", rules)
+    assert done is not None
+    document, split = done
+    expected_document, _ = loaded_and_reviewed(text)
+    whole = redact_document(expected_document, rules)
+    assert json.dumps(split.data) == json.dumps(whole.data)
+    assert [(c.pointer, c.action, c.rule) for c in split.changes] == [
+        (c.pointer, c.action, c.rule) for c in whole.changes
+    ]
+    assert split.redacted == whole.redacted > 0
+    assert document.text == "" and document.warnings == expected_document.warnings
+    assert any(c.rule == "x-internal-marked" for c in whole.changes) == marked
+
+
+def test_a_text_the_split_cannot_prove_is_redacted_the_usual_way(document_text: bytes, monkeypatch) -> None:
+    from specreview.redactor import redact_json_text
+
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    duplicated = document_text.replace(b'"openapi":', b'"info": {"title": "t", "version": "1"}, "openapi":', 1)
+    assert redact_json_text(duplicated.decode(), "big.json", default_rules()) is None
+
+
+def test_the_redact_command_parses_a_large_file_in_both_processes_unless_told_to_use_one(
+    document_text: bytes, tmp_path: Path, monkeypatch
+) -> None:
+    from specreview import redactor
+    from specreview.cli import run
+
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    source = tmp_path / "big.json"
+    source.write_bytes(marked_document(document_text))
+    calls: list[int] = []
+    real = redactor.redact_json_text
+    monkeypatch.setattr(redactor, "redact_json_text", lambda *a, **k: calls.append(1) or real(*a, **k))
+    written = []
+    for extra in ([], ["-j", "1"]):
+        out, log = tmp_path / f"out{len(written)}.json", tmp_path / f"log{len(written)}.json"
+        assert run(["redact", str(source), "-o", str(out), "--changes", str(log), *extra]) == 0
+        written.append((out.read_bytes(), log.read_bytes()))
+    assert calls == [1]
+    assert written[0] == written[1]
