@@ -1000,10 +1000,11 @@ NOTES = """## Notes
 - Redocly CLI 2.77 prints a notice that Node.js 20 support is ending (it runs on Node 20; later releases need 22.12).
 - `check DIR` runs its workers as child processes: its peak RSS is that of the largest single process.
 - `check` and `redact` of one document of 512 KB or more use a second core (Linux): the rules that read example
-  values and prose run in a forked child (engine.py, forked.py). For `check` of a JSON file the child is forked
-  before anything is parsed and both processes parse the text: the child builds the key index and runs the value
-  rules, the parent runs the others, counts key tokens for the duplicate-key proof (engine.review_json_split),
-  and locates the child's findings from where its own scan saw the containers open (locate.py).
+  values and prose run in a forked child (engine.py, forked.py). For a JSON file the child is forked before
+  anything is parsed and both processes parse the text: the child builds the key index and runs the value rules,
+  the parent runs the others, counts key tokens for the duplicate-key proof (engine.review_json_split), and
+  locates the child's findings from where its own scan saw the containers open (locate.py); `redact` copies the
+  document for the redaction there meanwhile, and its review of the output forks after the redaction.
   Wall time is what a user waits; `CPU s` (user and system time of the process and the children it waited for:
   the command waits for its child before it exits) is the work done on both cores. `peak RSS` is the larger of
   the two processes' peaks, not their sum: on Graph each holds a parse of its own, and the pair's peaks add up
