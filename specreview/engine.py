@@ -17,7 +17,7 @@ from typing import Any, Literal, NamedTuple
 from specreview.checks import FLAG_CHECKS, descriptions, documented_values, run_check
 from specreview.config import Allowances
 from specreview.detectors import DETECTORS, FIELD_DETECTORS, Hit, ValueContext, rule_gate
-from specreview.document.key_index import KeyIndex, index_keys
+from specreview.document.key_index import KeyIndex, index_keys, keyword_values_above
 from specreview.document.model import Document
 from specreview.document.pointer import Path, to_pointer, token_text
 from specreview.findings import Finding, Severity, hash_value
@@ -555,20 +555,14 @@ class Review:
         return any(pointer == p or pointer.startswith(p + "/") for p in allow.pointers)
 
     def _suppressed(self, path: Path, rule: Rule) -> bool:
+        """Whether an `x-specreview-ignore` list on the node or an object above it names the rule or its category
+        (not a property called so: the index does not count those either, see key_index.py)."""
         if not self._has_ignores:
             return False
-        node: Any = self.doc
-        for token in (None, *path):
-            if token is not None:
-                try:
-                    node = node[token]
-                except (KeyError, IndexError, TypeError):
-                    return False
-            if isinstance(node, dict):
-                ignored = node.get(IGNORE_KEY)
-                if isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored):
-                    return True
-        return False
+        return any(
+            isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored)
+            for ignored in keyword_values_above(self.doc, path, IGNORE_KEY)
+        )
 
 
 class PendingReview:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specreview.config import Allowances
+from specreview.document.key_index import keyword_values_above
 from specreview.document.model import Document
 from specreview.document.pointer import Path, parse_pointer, resolve_tokens, to_pointer
 from specreview.engine import RawFinding, Review, Verdicts, review_json_split
@@ -161,15 +162,11 @@ def _marked_actions(doc: dict[str, Any], rule: Rule, flags: tuple[str, ...], all
 
 
 def _ignored(doc: Any, path: Path, rule: Rule) -> bool:
-    """`x-specreview-ignore: [rule-id or category]` on the node or any node above it."""
-    node = doc
-    for token in (None, *path):
-        if token is not None:
-            node = node[token]
-        ignored = node.get(_IGNORE_KEY) if isinstance(node, dict) else None
-        if isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored):
-            return True
-    return False
+    """`x-specreview-ignore: [rule-id or category]` on the node or any object above it (as the review reads it)."""
+    return any(
+        isinstance(ignored, list) and (rule.id in ignored or rule.category in ignored)
+        for ignored in keyword_values_above(doc, path, _IGNORE_KEY)
+    )
 
 
 def _check_consistent(original: dict[str, Any], data: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ visited once instead of twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,32 @@ class KeyIndex:
     ref_holders: list[dict[str, Any]] = field(default_factory=list)
 
 
+def holds_names(key: Any, named: bool, top: bool) -> bool:
+    """Whether the keys of the object at `key` are names chosen by the author rather than keywords: it is a
+    name map (`_NAME_MAPS`, or one of `_TOP_NAME_MAPS` in the document or its `components`: `top`), inside an
+    object whose own keys are not names (`named`: a property called `properties` holds a schema)."""
+    return not named and (key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS))
+
+
+def keyword_values_above(doc: Any, path: Path, keyword: str) -> Iterator[Any]:
+    """The values of `keyword` in the objects from the top of `doc` down to the node at `path`, skipping the
+    objects whose keys are names (there `keyword` names a property, not the keyword), as the index does."""
+    node, named = doc, False
+    for depth in range(len(path) + 1):
+        if isinstance(node, dict) and not named and keyword in node:
+            yield node[keyword]
+        if depth == len(path):
+            return
+        token = path[depth]
+        try:
+            child = node[token]
+        except (KeyError, IndexError, TypeError):
+            return
+        top = depth == 0 or path[:depth] == ("components",)
+        named = isinstance(node, dict) and isinstance(child, dict) and holds_names(token, named, top)
+        node = child
+
+
 def index_keys(doc: Any, keys: frozenset[str] = INDEX_KEYS) -> KeyIndex:
     """Index `keys` in `doc` (any data: nesting was limited when it was loaded)."""
     index = _walk(doc, keys, too_deep=-1)
@@ -104,7 +131,7 @@ def _walk(doc: Any, keys: frozenset[str], too_deep: int) -> KeyIndex | None:
                 if isinstance(child, dict):
                     # A name map's entries (a schema, a property) hold keywords again, whatever they are called: a
                     # property named `content` is no map of media types.
-                    names = not named and (key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS))
+                    names = not named and (key in _NAME_MAPS or (top and key in _TOP_NAME_MAPS))  # holds_names
                     push(((*path, key), child, names))
                 elif isinstance(child, list):
                     push(((*path, key), child, False))

@@ -418,3 +418,25 @@ def test_the_redact_command_parses_a_large_file_in_both_processes_unless_told_to
         written.append((out.read_bytes(), log.read_bytes()))
     assert calls == [1]
     assert written[0] == written[1]
+
+
+def test_a_property_called_like_the_ignore_key_suppresses_nothing_in_either_path(
+    document_text: bytes, monkeypatch
+) -> None:
+    # Keys of a name map are names: `properties: {"x-specreview-ignore": [...]}` declares a (broken) property,
+    # as the key index reads it; the process without an index must not read it as a suppression either.
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    doc = json.loads(document_text)
+    schemas = doc["components"]["schemas"]
+    name = "UserInDB"  # its hashed_password and totp_secret are findings (sensitive-field)
+    schemas[name]["properties"]["x-specreview-ignore"] = ["sensitive-field", "weak-input"]
+    text = json.dumps(doc, indent=1)
+    _, expected = loaded_and_reviewed(text.encode())
+    _, unchanged = loaded_and_reviewed(document_text)
+    prefix = f"/components/schemas/{name}/properties/"
+    assert [r.finding.pointer for r in expected if r.finding.pointer.startswith(prefix)] == [
+        r.finding.pointer for r in unchanged if r.finding.pointer.startswith(prefix)
+    ]
+    assert any(r.finding.pointer.startswith(prefix) for r in expected)
+    done = engine.review_json_split(text, "big.json", default_rules())
+    assert done is not None and summary(done.findings) == summary(expected)
