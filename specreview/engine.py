@@ -859,6 +859,25 @@ def worth_splitting(document: Document) -> bool:
     return len(document.text) >= SPLIT_MIN_CHARS
 
 
+def text_to_split(location: str, max_bytes: int) -> str | None:
+    """The text of a local JSON file long enough for review_json_split; None for anything else (standard input
+    or a URL, read once by the usual load; a short file; YAML; a file that cannot be read, which the usual load
+    reports). Reading it may raise what `load_document` would raise for it (too large, not UTF-8)."""
+    import os
+
+    from specreview.document.load import decode, read_file
+
+    if location == "-" or "://" in location:
+        return None
+    try:
+        if os.stat(location).st_size < SPLIT_MIN_CHARS:
+            return None
+    except OSError:
+        return None
+    text = decode(read_file(location, max_bytes), location)
+    return text if text.lstrip().startswith("{") else None
+
+
 def review_document(
     document: Document,
     rules: Iterable[Rule],

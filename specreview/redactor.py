@@ -16,7 +16,7 @@ from specreview.config import Allowances
 from specreview.document.key_index import keyword_values_above
 from specreview.document.model import Document
 from specreview.document.pointer import Path, parse_pointer, resolve_tokens, to_pointer
-from specreview.engine import RawFinding, Review, Verdicts, review_json_split
+from specreview.engine import RawFinding, Review, TextReview, review_json_split
 from specreview.errors import RedactionError
 from specreview.forked import can_fork
 from specreview.gc_pause import gc_paused
@@ -254,13 +254,9 @@ def redact_json_text(
         )
         if done is None:
             return None
-        document = dataclasses.replace(done.document, text="", _locator=None)  # not kept through the peak
-        found, verdicts, prepared = done.findings, done.verdicts, done.made_meanwhile
-        del done
-        result = _redact_reviewed(
-            document, rules, allow, drop_extensions, keep_extensions, True, found, verdicts, prepared
-        )
-    return document, result
+        done.document = dataclasses.replace(done.document, text="", _locator=None)  # not kept through the peak
+        result = _redact_reviewed(done, rules, allow, drop_extensions, keep_extensions, fork=True)
+    return done.document, result
 
 
 def _redacting(rules: Sequence[Rule]) -> list[Rule]:
@@ -282,25 +278,23 @@ def _redact(
         # The copy does not depend on what the review finds: made while a forked child finishes its rules.
         prepared = prepare_redaction(document.data) if fork else None
         findings = pending.findings()
-    verdicts = review.verdicts()
+    reviewed = TextReview(document, findings, review.verdicts(), prepared)
     del review, pending  # their indexes are as large as the document: not kept while the copy is re-reviewed
-    return _redact_reviewed(
-        document, rules, allow, drop_extensions, keep_extensions, fork, findings, verdicts, prepared
-    )
+    return _redact_reviewed(reviewed, rules, allow, drop_extensions, keep_extensions, fork=fork)
 
 
 def _redact_reviewed(
-    document: Document,
+    reviewed: TextReview,
     rules: Sequence[Rule],
     allow: Allowances | None,
     drop_extensions: Sequence[str],
     keep_extensions: Sequence[str],
+    *,
     fork: bool,
-    findings: list[RawFinding],
-    verdicts: Verdicts,
-    prepared: PreparedRedaction | None,
 ) -> RedactionResult:
-    """The redaction once the input's review has found what to redact."""
+    """The redaction once the input's review has found what to redact (and perhaps made the copy to redact)."""
+    document, findings, verdicts = reviewed.document, reviewed.findings, reviewed.verdicts
+    prepared: PreparedRedaction | None = reviewed.made_meanwhile
     by_id = {r.id: r for r in rules}
     redacting = _redacting(rules)
     internal = by_id.get(INTERNAL_RULE)

@@ -130,14 +130,11 @@ def _review_split_from_the_text(
     """A large local JSON file reviewed by two processes that each parse it (engine.review_json_split); None
     when that is not done, and the usual load and review follow (a file read twice then is a small one, or one
     that will not load as it is)."""
-    from specreview.document.load import decode, read_file
-    from specreview.engine import SPLIT_MIN_CHARS, review_json_split
+    from specreview.engine import review_json_split, text_to_split
 
-    if settings.allow_refs or job.location == "-" or "://" in job.location or _size(job) < SPLIT_MIN_CHARS:
-        return None  # what bundling adds, and what is fetched or piped, is read once, by the usual load
-    raw = read_file(job.location, settings.max_bytes)
-    text = decode(raw, job.location)
-    del raw
+    text = text_to_split(job.location, settings.max_bytes) if not settings.allow_refs else None
+    if text is None:  # what bundling adds is read by the usual load
+        return None
     done = review_json_split(text, job.location, rules, allow, path=job.location, name=job.name, locate=settings.locate)
     return (done.document, done.findings) if done is not None else None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -27,6 +27,9 @@ from specreview.cli.app import (
     ref_allow_list,
     setup,
 )
+
+if TYPE_CHECKING:
+    from specreview.document.model import Document
 
 
 @app.command()
@@ -72,14 +75,14 @@ def redact(
     """Write a redacted copy; nothing is written if the result would still leak or be inconsistent."""
     from specreview.document.emit import detect_indent, dump_pieces
     from specreview.document.load import load_document
-    from specreview.engine import worth_splitting
+    from specreview.engine import text_to_split, worth_splitting
     from specreview.output import write_all
     from specreview.redactor import redact_document, redact_json_text
 
     settings, rules = setup(config, rules_dir)
     refs = ref_allow_list(allow_remote_refs)
     inputs = [*([source] if source != "-" else []), *read_files(settings, rules)]
-    text = _large_local_json(source, max_bytes) if jobs != 1 and not refs else None
+    text = text_to_split(source, max_bytes) if jobs != 1 and not refs else None
     done = None
     if text is not None:  # reviewed by two processes that each parse it (redactor.redact_json_text)
         _check_targets(output, changes, force, inputs)
@@ -96,8 +99,7 @@ def redact(
         del text
     if done is not None:
         document, result = done
-        for warning in document.warnings:  # on stderr: the output may be stdout
-            typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
+        _warn(document)
     else:
         document = load_document(
             source,
@@ -105,8 +107,7 @@ def redact(
             fetch_options=fetch_options(header, timeout, max_bytes, header_env, ca_bundle, insecure),
             allow_refs=refs,
         )
-        for warning in document.warnings:  # on stderr: the output may be stdout
-            typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
+        _warn(document)
         # The output follows the input's indentation; the input's text (20 MB for Graph) is not needed after
         # that, and not kept through the redaction's memory peak.
         indent = detect_indent(document.text)
@@ -152,23 +153,9 @@ def _check_targets(output: str, changes: str | None, force: bool, inputs: list[s
         check_target(target, force=force, inputs=inputs)
 
 
-def _large_local_json(source: str, max_bytes: int) -> str | None:
-    """The text of a local file large enough for a review in two processes (engine.SPLIT_MIN_CHARS), when it
-    is JSON; None otherwise (what is fetched or piped is read once, by the usual load)."""
-    import os
-
-    from specreview.document.load import decode, read_file
-    from specreview.engine import SPLIT_MIN_CHARS
-
-    if source == "-" or "://" in source:
-        return None
-    try:
-        if os.stat(source).st_size < SPLIT_MIN_CHARS:
-            return None
-    except OSError:
-        return None  # the usual load says what is wrong with it
-    text = decode(read_file(source, max_bytes), source)
-    return text if text.lstrip().startswith("{") else None
+def _warn(document: Document) -> None:
+    for warning in document.warnings:  # on stderr: the output may be stdout
+        typer.echo(f"specreview: warning: {document.source}: {warning}", err=True)
 
 
 def _format_for(output: str, source_format: Literal["json", "yaml"]) -> Literal["json", "yaml"]:

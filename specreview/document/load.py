@@ -160,13 +160,9 @@ def parse_document(raw: bytes, source: str, *, path: str | None = None) -> Docum
 
 
 def _parse_document(raw: bytes, source: str, *, path: str | None = None) -> Document:
-    """parse_document without pausing the collector."""
-    return parse_text(decode(raw, source), source, path=path)
-
-
-def parse_text(text: str, source: str, *, path: str | None = None) -> Document:
-    """parse_document for text already decoded; the caller pauses the collector. A JSON text's document comes
-    with its key index, built by the walk that checked it (key_index.py)."""
+    """parse_document without pausing the collector. A JSON text's document comes with its key index, built by
+    the walk that checked it (key_index.py)."""
+    text = decode(raw, source)
     first = _NON_SPACE.search(text)
     fmt: Format = "json" if first is not None and first.group() in "{[" else "yaml"
     warnings: list[str] = []
@@ -199,7 +195,7 @@ def parse_json_unproven(text: str, source: str, *, path: str | None = None, inde
     review_json_split (engine.py), whose two processes each parse the text and share one proof. `indexed`: with
     the key index, whose walk also proves that nothing nests too deep and counts the object members, for the
     caller to compare with `key_tokens(text)` (duplicate_keys.py) before it trusts the data. None when the text
-    is no OpenAPI document parsed so, or nests too deep: `parse_text` then tells why. The caller pauses the
+    is no OpenAPI document parsed so, or nests too deep: `parse_document` then tells why. The caller pauses the
     collector."""
     numbers = _NumberWatch()
     try:
